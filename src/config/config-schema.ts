@@ -1,0 +1,63 @@
+import * as v from 'valibot';
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d+$/, 'must be a whole number'),
+    v.transform(Number),
+    v.number(),
+    v.minValue(min, `must be at least ${min}`),
+    v.maxValue(max, `must be at most ${max}`),
+  );
+const bool = v.pipe(
+  v.picklist(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'], 'must be true or false'),
+  v.transform((s) => ['true', '1', 'on', 'yes'].includes(s)),
+);
+const onOff = v.pipe(v.picklist(['on', 'off'], 'must be on or off'), v.transform((s) => s === 'on'));
+const prefix = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must match ^[a-z][a-z0-9_-]{0,31}$'));
+const objectStore = v.pipe(
+  v.string(),
+  v.regex(/^(file:\/\/.+|s3:\/\/[a-z0-9][a-z0-9.-]{1,62}(\/.*)?)$/, 'must be file://DIR or s3://bucket[/prefix]'),
+);
+
+/**
+ * Every environment variable chainlake reads, with its default (contract §7 plus tuning knobs).
+ * Keys are the variable names so that an error names the variable exactly.
+ */
+export const EnvSchema = v.object({
+  PORT: v.optional(int(0, 65535), '8080'),
+  HOST: v.optional(v.pipe(v.string(), v.minLength(1)), '127.0.0.1'),
+  NATS_URL: v.optional(v.pipe(v.string(), v.regex(/^(nats|tls|ws|wss):\/\/.+/, 'must be a nats:// URL')), 'nats://127.0.0.1:4222'),
+  DATABASE_URL: v.optional(
+    v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL')),
+    'postgres://postgres@127.0.0.1:5432/chainlake',
+  ),
+  CHAINLAKE_PREFIX: v.optional(prefix, 'chainlake'),
+  CHAINLAKE_AUTH: v.optional(onOff, 'on'),
+  OBJECT_STORE: v.optional(objectStore, 'file://./data/lake'),
+  S3_ENDPOINT: v.optional(v.pipe(v.string(), v.url('must be a URL'))),
+  S3_REGION: v.optional(v.string(), 'us-east-1'),
+  S3_FORCE_PATH_STYLE: v.optional(bool, 'false'),
+  AWS_ACCESS_KEY_ID: v.optional(v.string()),
+  AWS_SECRET_ACCESS_KEY: v.optional(v.string()),
+  CHAINLAKE_KEYS_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './data/keys'),
+  LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+  // Limits (contract §4: "configurable").
+  CHAINLAKE_MAX_BODY_BYTES: v.optional(int(1024), String(8 * 1024 * 1024)),
+  CHAINLAKE_MAX_EVENTS: v.optional(int(1, 100_000), '1000'),
+  CHAINLAKE_MAX_PAYLOAD_BYTES: v.optional(int(16), String(256 * 1024)),
+  CHAINLAKE_MAX_DEPTH: v.optional(int(1, 1000), '64'),
+  // The event log.
+  CHAINLAKE_STREAM_REPLICAS: v.optional(int(1, 5), '1'),
+  CHAINLAKE_STREAM_MAX_BYTES: v.optional(int(1024 * 1024), String(10 * 1024 * 1024 * 1024)),
+  CHAINLAKE_STREAM_MAX_AGE_S: v.optional(int(0), '0'),
+  CHAINLAKE_DEDUP_WINDOW_MS: v.optional(int(100), '120000'),
+  // The committer's lease (style point 14: leases are data).
+  CHAINLAKE_COMMIT_BATCH: v.optional(int(1, 100_000), '2000'),
+  CHAINLAKE_COMMIT_MAX_WAIT_MS: v.optional(int(1, 60_000), '50'),
+  CHAINLAKE_ACK_WAIT_MS: v.optional(int(1000), '30000'),
+  CHAINLAKE_MAX_DELIVER: v.optional(int(1, 10_000), '100'),
+  CHAINLAKE_WORKING_INTERVAL_MS: v.optional(int(100), '10000'),
+});
+
+export type Env = v.InferOutput<typeof EnvSchema>;

@@ -1,0 +1,106 @@
+import * as v from 'valibot';
+import { existsSync } from 'node:fs';
+import { EnvSchema } from './config-schema.js';
+
+/** Configuration, parsed and validated once at start; everything else receives it as an argument. */
+export interface Config {
+  port: number;
+  host: string;
+  natsUrl: string;
+  databaseUrl: string;
+  prefix: string;
+  auth: boolean;
+  objectStore: string;
+  s3: {
+    endpoint?: string;
+    region: string;
+    forcePathStyle: boolean;
+    accessKeyId?: string;
+    secretAccessKey?: string;
+  };
+  keysDir: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  limits: { maxBodyBytes: number; maxEvents: number; maxPayloadBytes: number; maxDepth: number };
+  stream: { replicas: number; maxBytes: number; maxAgeMs: number; dedupWindowMs: number };
+  committer: CommitterLease;
+}
+
+/** The committer's lease and batching knobs, in one object. */
+export interface CommitterLease {
+  batchSize: number;
+  maxWaitMs: number;
+  ackWaitMs: number;
+  maxDeliver: number;
+  workingIntervalMs: number;
+  /** nak delays for successive transient failures; the last repeats. */
+  backoffMs: number[];
+}
+
+/** A bad variable: the message is the one clear line the process prints before it stops. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment (and `.env` when present) into a Config, or throws ConfigError. */
+export function loadConfig(env: Record<string, string | undefined> = readEnv()): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.entries)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const parsed = v.safeParse(EnvSchema, input);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const name = issue.path?.[0]?.key ?? 'environment';
+    throw new ConfigError(`invalid configuration: ${String(name)}=${JSON.stringify(input[String(name)] ?? '')} ${issue.message}`);
+  }
+  const e = parsed.output;
+  if (e.OBJECT_STORE.startsWith('s3://') && (!e.AWS_ACCESS_KEY_ID) !== (!e.AWS_SECRET_ACCESS_KEY)) {
+    throw new ConfigError('invalid configuration: AWS_SECRET_ACCESS_KEY must be set together with AWS_ACCESS_KEY_ID');
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    natsUrl: e.NATS_URL,
+    databaseUrl: e.DATABASE_URL,
+    prefix: e.CHAINLAKE_PREFIX,
+    auth: e.CHAINLAKE_AUTH,
+    objectStore: e.OBJECT_STORE,
+    s3: {
+      endpoint: e.S3_ENDPOINT,
+      region: e.S3_REGION,
+      forcePathStyle: e.S3_FORCE_PATH_STYLE,
+      accessKeyId: e.AWS_ACCESS_KEY_ID,
+      secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
+    },
+    keysDir: e.CHAINLAKE_KEYS_DIR,
+    logLevel: e.LOG_LEVEL,
+    limits: {
+      maxBodyBytes: e.CHAINLAKE_MAX_BODY_BYTES,
+      maxEvents: e.CHAINLAKE_MAX_EVENTS,
+      maxPayloadBytes: e.CHAINLAKE_MAX_PAYLOAD_BYTES,
+      maxDepth: e.CHAINLAKE_MAX_DEPTH,
+    },
+    stream: {
+      replicas: e.CHAINLAKE_STREAM_REPLICAS,
+      maxBytes: e.CHAINLAKE_STREAM_MAX_BYTES,
+      maxAgeMs: e.CHAINLAKE_STREAM_MAX_AGE_S * 1000,
+      dedupWindowMs: e.CHAINLAKE_DEDUP_WINDOW_MS,
+    },
+    committer: {
+      batchSize: e.CHAINLAKE_COMMIT_BATCH,
+      maxWaitMs: e.CHAINLAKE_COMMIT_MAX_WAIT_MS,
+      ackWaitMs: e.CHAINLAKE_ACK_WAIT_MS,
+      maxDeliver: e.CHAINLAKE_MAX_DELIVER,
+      workingIntervalMs: e.CHAINLAKE_WORKING_INTERVAL_MS,
+      backoffMs: [250, 1000, 5000, 15000],
+    },
+  };
+}
+
+/** process.env, after loading `.env` when present (existing variables win, as with dotenv). */
+function readEnv(): Record<string, string | undefined> {
+  // Node ≥20.12 parses .env natively; no extra dependency needed.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return { ...process.env };
+}
