@@ -7,6 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts'],
           testTimeout: 20_000,
         },
@@ -14,6 +15,8 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          // Unit tests first (fast feedback), then the integration files, a few at a time.
+          sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.int.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 60_000,

@@ -1,5 +1,7 @@
 /** Types of the hash chain (contract §2–§3). Pure data: no I/O anywhere under src/chain. */
 
+import type { KeyObject } from 'node:crypto';
+
 /** 64 zeros: the `prev_hash` of event 1 and the `prev_seal_hash` of a session's first seal. */
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -47,11 +49,7 @@ export interface ChainBatch {
 
 /** Codes a batch can fail verification with (contract §4). */
 export type VerifyFailureCode =
-  | 'invalid_request'
-  | 'hash_mismatch'
-  | 'broken_link'
-  | 'sequence_gap'
-  | 'sequence_conflict';
+  'invalid_request' | 'hash_mismatch' | 'broken_link' | 'sequence_gap' | 'sequence_conflict';
 
 export type VerifyResult =
   | {
@@ -102,3 +100,15 @@ export interface ChainReport {
   checked_seals: number;
   errors: ChainProblem[];
 }
+
+/** An Ed25519 seal signing key; `kid` is what seals carry as `key_id`. */
+export interface SealKey {
+  kid: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+}
+
+/** The outcome of checking one seal's key, signature and hash. */
+export type SealCheck =
+  | { ok: true }
+  | { ok: false; code: 'seal_unknown_key' | 'seal_signature_invalid' | 'seal_hash_mismatch'; detail: string };

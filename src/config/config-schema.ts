@@ -13,11 +13,17 @@ const bool = v.pipe(
   v.picklist(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'], 'must be true or false'),
   v.transform((s) => ['true', '1', 'on', 'yes'].includes(s)),
 );
-const onOff = v.pipe(v.picklist(['on', 'off'], 'must be on or off'), v.transform((s) => s === 'on'));
+const onOff = v.pipe(
+  v.picklist(['on', 'off'], 'must be on or off'),
+  v.transform((s) => s === 'on'),
+);
 const prefix = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must match ^[a-z][a-z0-9_-]{0,31}$'));
 const objectStore = v.pipe(
   v.string(),
-  v.regex(/^(file:\/\/.+|s3:\/\/[a-z0-9][a-z0-9.-]{1,62}(\/.*)?)$/, 'must be file://DIR or s3://bucket[/prefix]'),
+  v.regex(
+    /^(file:\/\/.+|s3:\/\/[a-z0-9][a-z0-9.-]{1,62}(\/.*)?)$/,
+    'must be file://DIR or s3://bucket[/prefix]',
+  ),
 );
 
 /**
@@ -27,7 +33,10 @@ const objectStore = v.pipe(
 export const EnvSchema = v.object({
   PORT: v.optional(int(0, 65535), '8080'),
   HOST: v.optional(v.pipe(v.string(), v.minLength(1)), '127.0.0.1'),
-  NATS_URL: v.optional(v.pipe(v.string(), v.regex(/^(nats|tls|ws|wss):\/\/.+/, 'must be a nats:// URL')), 'nats://127.0.0.1:4222'),
+  NATS_URL: v.optional(
+    v.pipe(v.string(), v.regex(/^(nats|tls|ws|wss):\/\/.+/, 'must be a nats:// URL')),
+    'nats://127.0.0.1:4222',
+  ),
   DATABASE_URL: v.optional(
     v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL')),
     'postgres://postgres@127.0.0.1:5432/chainlake',

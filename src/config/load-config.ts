@@ -52,11 +52,15 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
   if (!parsed.success) {
     const issue = parsed.issues[0];
     const name = issue.path?.[0]?.key ?? 'environment';
-    throw new ConfigError(`invalid configuration: ${String(name)}=${JSON.stringify(input[String(name)] ?? '')} ${issue.message}`);
+    throw new ConfigError(
+      `invalid configuration: ${String(name)}=${JSON.stringify(input[String(name)] ?? '')} ${issue.message}`,
+    );
   }
   const e = parsed.output;
-  if (e.OBJECT_STORE.startsWith('s3://') && (!e.AWS_ACCESS_KEY_ID) !== (!e.AWS_SECRET_ACCESS_KEY)) {
-    throw new ConfigError('invalid configuration: AWS_SECRET_ACCESS_KEY must be set together with AWS_ACCESS_KEY_ID');
+  if (e.OBJECT_STORE.startsWith('s3://') && !e.AWS_ACCESS_KEY_ID !== !e.AWS_SECRET_ACCESS_KEY) {
+    throw new ConfigError(
+      'invalid configuration: AWS_SECRET_ACCESS_KEY must be set together with AWS_ACCESS_KEY_ID',
+    );
   }
   return {
     port: e.PORT,

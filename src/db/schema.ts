@@ -100,8 +100,6 @@ export const sessions = pgTable(
     lastSealHash: text('last_seal_hash'),
     eventCount: bigint('event_count', { mode: 'number' }).notNull().default(0),
     sealCount: bigint('seal_count', { mode: 'number' }).notNull().default(0),
-    firstTs: text('first_ts'),
-    lastTs: text('last_ts'),
     lastStreamSeq: bigint('last_stream_seq', { mode: 'number' }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,0 +1,18 @@
+import type { ClientEvent, Seal } from '../chain/index.js';
+
+/** The body of one log message: an accepted batch and its seal (contract §5). */
+export interface BatchEnvelope {
+  events: ClientEvent[];
+  seal: Seal;
+}
+
+/** Headers chainlake sets on a log message besides Nats-Msg-Id. */
+export const HEADERS = {
+  idempotencyKey: 'Chainlake-Idempotency-Key',
+  /** Identifies the request's events, so the committer can remember its idempotency key. */
+  fingerprint: 'Chainlake-Request-Fingerprint',
+} as const;
+
+export function encodeEnvelope(env: BatchEnvelope): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(env));
+}

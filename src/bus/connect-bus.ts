@@ -1,0 +1,48 @@
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { busNames, type BusNames } from './subjects.js';
+
+/** A live connection to the log: the only object through which the rest of chainlake reaches NATS. */
+export interface Bus {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  names: BusNames;
+  /** The server's max_payload: one sealed batch must fit one message. */
+  maxPayload(): number;
+  close(): Promise<void>;
+}
+
+export interface BusOptions {
+  url: string;
+  prefix: string;
+  name?: string;
+  /** How long a JetStream request (publish ack, get, API call) may take before it fails. */
+  requestTimeoutMs?: number;
+}
+
+/** Connects to NATS; keeps reconnecting forever after the first connection succeeded. */
+export async function connectBus(opts: BusOptions): Promise<Bus> {
+  const nc = await connect({
+    servers: opts.url,
+    name: opts.name ?? 'chainlake',
+    timeout: 5000,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+    pingInterval: 10_000,
+  });
+  const timeout = opts.requestTimeoutMs ?? 5000;
+  const js = jetstream(nc, { timeout });
+  const jsm = await jetstreamManager(nc, { timeout });
+  return {
+    nc,
+    js,
+    jsm,
+    names: busNames(opts.prefix),
+    maxPayload: () => nc.info?.max_payload ?? 1024 * 1024,
+    async close() {
+      if (!nc.isClosed()) await nc.drain().catch(() => nc.close());
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig } from '../config/index.js';
+import { AppError } from '../errors.js';
+import { keysCommand } from './keys-command.js';
+import { migrateCommand } from './migrate-command.js';
+import { serveCommand } from './serve-command.js';
+import { tablesCommand } from './tables-command.js';
+
+/** `chainlake …`: parses argv, runs one command, and turns known failures into one clear line. */
+export async function runCli(argv: string[]): Promise<void> {
+  const program = new Command('chainlake')
+    .description('Tamper-evident, exactly-once event ingest on NATS JetStream')
+    .showHelpAfterError()
+    .exitOverride();
+  const config = () => loadConfig();
+  program.addCommand(serveCommand(config));
+  program.addCommand(migrateCommand(config));
+  program.addCommand(keysCommand(config));
+  program.addCommand(tablesCommand(config));
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) process.exit(err.exitCode);
+    if (err instanceof ConfigError || err instanceof AppError) {
+      process.stderr.write(`chainlake: ${err.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`chainlake: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  }
+}

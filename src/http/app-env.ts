@@ -1,0 +1,9 @@
+import type { Principal } from '../tenancy/index.js';
+
+/** Hono context variables set by chainlake's middleware. */
+export interface AppEnv {
+  Variables: {
+    principal: Principal;
+    requestId: string;
+  };
+}

@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import { TABLE_PATTERN } from '../../contracts/index.js';
+import { AppError } from '../../errors.js';
+import { ingestBatch } from '../../ingest/index.js';
+import type { AppDeps } from '../app-deps.js';
+import type { AppEnv } from '../app-env.js';
+import { requireRole } from '../auth.js';
+import { readJson } from '../read-json.js';
+
+const MAX_WAIT_MS = 60_000;
+
+/** `POST /v1/ingest/{table}` (contract §4 "Ingest"). */
+export function ingestRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>().post('/:table', requireRole('ingest_writer'), async (c) => {
+    const table = c.req.param('table');
+    if (!TABLE_PATTERN.test(table)) throw new AppError('table_not_found', `Table "${table}" does not exist.`);
+    const body = await readJson(c);
+    const result = await ingestBatch(deps.ingest, {
+      tenant: c.get('principal').tenant,
+      table,
+      body,
+      waitMs: parseWait(c.req.query('wait_for_visibility'), c.req.query('timeout_ms')),
+    });
+    return c.json(result.answer, result.httpStatus);
+  });
+}
+
+function parseWait(flag: string | undefined, timeout: string | undefined): number | undefined {
+  if (flag === undefined || flag === 'false') return undefined;
+  if (flag !== 'true') throw queryError('wait_for_visibility', 'must be true or false');
+  if (timeout === undefined) return 10_000;
+  const ms = Number(timeout);
+  if (!/^\d+$/.test(timeout) || ms > MAX_WAIT_MS)
+    throw queryError('timeout_ms', `must be a whole number of milliseconds up to ${MAX_WAIT_MS}`);
+  return ms;
+}
+
+function queryError(name: string, message: string) {
+  return new AppError('invalid_request', `Query parameter ${name} ${message}.`, {
+    errors: [{ path: `?${name}`, message }],
+  });
+}

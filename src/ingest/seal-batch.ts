@@ -1,0 +1,36 @@
+import { signSeal, type ClientEvent, type SealKey } from '../chain/index.js';
+import { encodeEnvelope, type BatchEnvelope } from '../bus/index.js';
+
+export interface SealBatchInput {
+  tenant: string;
+  table: string;
+  sessionId: string;
+  /** The events that extend the head (never empty). */
+  events: ClientEvent[];
+  prevSealHash: string;
+}
+
+/** Seals the new events of a batch and encodes the one log message that carries them. */
+export function sealBatch(
+  key: SealKey,
+  input: SealBatchInput,
+  now = new Date(),
+): { envelope: BatchEnvelope; data: Uint8Array } {
+  const first = input.events[0]!;
+  const last = input.events[input.events.length - 1]!;
+  const seal = signSeal(
+    {
+      tenant: input.tenant,
+      table: input.table,
+      session_id: input.sessionId,
+      from_seq: first.seq,
+      seq: last.seq,
+      head_hash: last.hash,
+      prev_seal_hash: input.prevSealHash,
+      sealed_at: now.toISOString(),
+    },
+    key,
+  );
+  const envelope: BatchEnvelope = { events: input.events, seal };
+  return { envelope, data: encodeEnvelope(envelope) };
+}

@@ -1,0 +1,19 @@
+import { isBusUnavailable } from '../bus/index.js';
+import { isConnectionError } from '../db/index.js';
+import { isAppError, RetryAfterError } from '../errors.js';
+
+/** Runs work that touches NATS or Postgres; an outage of either becomes a 503 with Retry-After. */
+export async function toUnavailable<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (isAppError(err)) throw err;
+    if (isBusUnavailable(err))
+      throw new RetryAfterError('The event log cannot take the batch now; nothing was written.', 1, {
+        cause: err,
+      });
+    if (isConnectionError(err))
+      throw new RetryAfterError('The database is unavailable; nothing was written.', 2, { cause: err });
+    throw err;
+  }
+}

@@ -1,0 +1,11 @@
+/** @module lake: the read side of commits: watermarks, visibility, snapshots and their files. */
+export { readWatermark } from './read-watermark.js';
+export { watchVisibility, type VisibilityWatch } from './visibility-waiter.js';
+export {
+  listSnapshots,
+  getSnapshot,
+  latestSnapshot,
+  type SnapshotView,
+  type SnapshotFile,
+} from './snapshots.js';
+export { tableWatermark, type TableWatermark } from './table-watermark.js';

@@ -1,0 +1,150 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { connectBus, ensureStreams, type Bus } from './bus/index.js';
+import type { Config } from './config/index.js';
+import { createDb, migrateDb, type Db } from './db/index.js';
+import { startCommitter, type CommitHooks } from './commit/index.js';
+import { createApp } from './http/index.js';
+import { watchVisibility } from './lake/index.js';
+import type { IngestDeps } from './ingest/index.js';
+import { loadOrCreateKeyRing, type KeyRing } from './keys/index.js';
+import { createLog, errorText, type Log } from './log.js';
+import { createObjectStore, type ObjectStore } from './store/index.js';
+import { ensureBootstrapAdminKey } from './tenancy/index.js';
+
+export const ROLES = ['api', 'nats', 'gatekeeper', 'committer'] as const;
+export type ServeRole = (typeof ROLES)[number];
+
+/** The connections every role shares; created once per process. */
+export interface Services {
+  config: Config;
+  log: Log;
+  db: Db;
+  bus: Bus;
+  store: ObjectStore;
+  keyRing: KeyRing;
+}
+
+/** Connects to Postgres (creating and migrating the database) and NATS (creating the streams). */
+export async function openServices(config: Config, log: Log = createLog(config.logLevel)): Promise<Services> {
+  const db = await createDb(config.databaseUrl);
+  try {
+    await migrateDb(db);
+    const bus = await connectBus({ url: config.natsUrl, prefix: config.prefix });
+    await ensureStreams(bus, config.stream);
+    const keyRing = await loadOrCreateKeyRing(config.keysDir);
+    const store = createObjectStore(config);
+    return { config, log, db, bus, store, keyRing };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
+
+export async function closeServices(s: Services): Promise<void> {
+  await s.bus.close().catch(() => undefined);
+  await s.store.close().catch(() => undefined);
+  await s.db.close().catch(() => undefined);
+}
+
+export function ingestDeps(s: Services): IngestDeps {
+  return {
+    bus: s.bus,
+    db: s.db,
+    keyRing: s.keyRing,
+    limits: s.config.limits,
+    warn: (msg, err) => s.log('warn', msg, { err: errorText(err) }),
+  };
+}
+
+/** A running chainlake process: stop() drains in-flight work, then closes connections. */
+export interface Running {
+  services: Services;
+  url?: string;
+  /** The HTTP app (role api), for in-process requests. */
+  app?: ReturnType<typeof createApp>;
+  /** The first admin key, when this start created it: show it once, it is stored only as a hash. */
+  bootstrapKey?: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Test-only crash points inside the commit protocol. */
+  commitHooks?: CommitHooks;
+  log?: Log;
+}
+
+/** Starts the named roles in this process (contract §7 `chainlake serve`). */
+export async function startServer(
+  config: Config,
+  roles: readonly ServeRole[] = ROLES,
+  opts: StartOptions = {},
+): Promise<Running> {
+  const log = opts.log ?? createLog(config.logLevel);
+  const services = await openServices(config, log);
+  const stops: (() => Promise<void>)[] = [];
+  let url: string | undefined;
+  let app: ReturnType<typeof createApp> | undefined;
+  let bootstrapKey: string | undefined;
+  try {
+    if (config.auth) bootstrapKey = (await ensureBootstrapAdminKey(services.db)) ?? undefined;
+    if (roles.includes('committer')) {
+      const committer = await startCommitter({
+        bus: services.bus,
+        db: services.db,
+        store: services.store,
+        sealKeys: services.keyRing.publicKeys,
+        lease: config.committer,
+        log,
+        hooks: opts.commitHooks,
+      });
+      committer.done.catch((err) => log('error', 'committer stopped', { err: errorText(err) }));
+      stops.push(() => committer.stop());
+    }
+    if (roles.includes('api')) {
+      const visibility = await watchVisibility(services.db, services.bus.names.eventsStream);
+      stops.push(() => visibility.close());
+      app = createApp({
+        auth: config.auth,
+        maxBodyBytes: config.limits.maxBodyBytes,
+        db: services.db,
+        bus: services.bus,
+        keyRing: services.keyRing,
+        store: services.store,
+        ingest: { ...ingestDeps(services), visibility },
+        log,
+      });
+      const server = await listen(app.fetch, config.host, config.port);
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      url = `http://${config.host}:${port}`;
+      log('info', 'http listening', { url });
+      stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    }
+  } catch (err) {
+    await Promise.allSettled(stops.map((s) => s()));
+    await closeServices(services);
+    throw err;
+  }
+  return {
+    services,
+    url,
+    app,
+    bootstrapKey,
+    async stop() {
+      for (const stop of stops.reverse())
+        await stop().catch((err) => log('warn', 'stop failed', { err: errorText(err) }));
+      await closeServices(services);
+    },
+  };
+}
+
+function listen(
+  fetch: Parameters<typeof serve>[0]['fetch'],
+  hostname: string,
+  port: number,
+): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, hostname, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
