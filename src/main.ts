@@ -2,7 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { connectBus, ensureStreams, type Bus } from './bus/index.js';
 import type { Config } from './config/index.js';
 import { createDb, migrateDb, type Db } from './db/index.js';
-import { startCommitter, type CommitHooks } from './commit/index.js';
+import { startCommitter, type CommitHooks, type CommitObservation } from './commit/index.js';
 import { createApp } from './http/index.js';
 import { watchVisibility } from './lake/index.js';
 import type { IngestDeps } from './ingest/index.js';
@@ -70,6 +70,8 @@ export interface Running {
 export interface StartOptions {
   /** Test-only crash points inside the commit protocol. */
   commitHooks?: CommitHooks;
+  /** Sees every commit attempt (metrics, tests). */
+  observeCommits?: (event: CommitObservation) => void;
   log?: Log;
 }
 
@@ -96,6 +98,7 @@ export async function startServer(
         lease: config.committer,
         log,
         hooks: opts.commitHooks,
+        observe: opts.observeCommits,
       });
       committer.done.catch((err) => log('error', 'committer stopped', { err: errorText(err) }));
       stops.push(() => committer.stop());

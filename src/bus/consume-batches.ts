@@ -82,6 +82,8 @@ export async function consumeBatches(
       }
     } finally {
       clearInterval(keepLeases);
+      // After a fatal error nothing may keep pulling: leased messages come back after their ack wait.
+      if (!stopping) await messages.close().catch(() => undefined);
     }
   })();
 

@@ -8,8 +8,8 @@ import { writeFiles } from './write-files.js';
 
 /** Test-only crash points between the steps of the commit protocol. */
 export interface CommitHooks {
-  afterParquet?(): void | Promise<void>;
-  afterCommit?(): void | Promise<void>;
+  afterParquet?(streamSeqs: number[]): void | Promise<void>;
+  afterCommit?(streamSeqs: number[]): void | Promise<void>;
 }
 
 export interface CommitDeps {
@@ -45,7 +45,8 @@ export async function commitBatch(deps: CommitDeps, messages: DecodedMessage[]):
   for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
     const committedAt = deps.now?.() ?? new Date();
     const files = await writeFiles(deps.store, pending, committedAt, deps.columnsOf);
-    await deps.hooks?.afterParquet?.();
+    const seqs = pending.map((m) => m.msg.streamSeq);
+    await deps.hooks?.afterParquet?.(seqs);
     const outcome = await runCommitTransaction(deps.db, {
       stream: deps.stream,
       messages: pending,
@@ -53,7 +54,7 @@ export async function commitBatch(deps: CommitDeps, messages: DecodedMessage[]):
       committedAt,
     });
     if (outcome.kind === 'committed') {
-      await deps.hooks?.afterCommit?.();
+      await deps.hooks?.afterCommit?.(seqs);
       report.committed = pending;
       report.files = files;
       report.watermark = outcome.watermark;

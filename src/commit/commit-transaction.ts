@@ -90,15 +90,18 @@ async function insertRecords(tx: postgres.TransactionSql, messages: DecodedMessa
   const rows = messages.flatMap((m) => m.records);
   // unnest keeps it one statement per commit whatever the row count; conflicts cannot occur after the
   // done check, but a unique violation must never abort a commit, so they are ignored.
+  // Timestamps travel as text: drizzle replaces postgres.js's timestamptz serializer, which breaks
+  // timestamptz[] parameters.
   await tx`
     insert into records (tenant, table_name, session_id, seq, kind, type, ts, payload, prev_hash, hash,
                          visibility_token, stream_seq, ingested_at)
-    select * from unnest(
+    select t, tb, sid, seq, kind, type, ts, payload, ph, h, vt, ss, ia::timestamptz from unnest(
       ${rows.map((r) => r.tenant)}::text[], ${rows.map((r) => r.table)}::text[],
       ${rows.map((r) => r.session_id)}::text[], ${rows.map((r) => r.seq)}::bigint[],
       ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.type)}::text[], ${rows.map((r) => r.ts)}::text[],
       ${rows.map((r) => r.payload)}::text[], ${rows.map((r) => r.prev_hash)}::text[],
       ${rows.map((r) => r.hash)}::text[], ${rows.map((r) => r.visibility_token)}::text[],
-      ${rows.map((r) => r.stream_seq)}::bigint[], ${rows.map((r) => r.ingested_at.toISOString())}::timestamptz[])
+      ${rows.map((r) => r.stream_seq)}::bigint[], ${rows.map((r) => r.ingested_at.toISOString())}::text[])
+      as x(t, tb, sid, seq, kind, type, ts, payload, ph, h, vt, ss, ia)
     on conflict do nothing`;
 }

@@ -28,7 +28,7 @@ export async function registerFiles(
     await tx`
       insert into snapshots (tenant, table_name, snapshot_id, parent_id, watermark_seq, committed_at,
                              added_files, added_rows, total_files, total_rows)
-      values (${f.tenant}, ${f.table}, ${id}, ${parent}, ${watermark}, ${committedAt}, 1, ${f.rows},
+      values (${f.tenant}, ${f.table}, ${id}, ${parent}, ${watermark}, ${committedAt.toISOString()}::timestamptz, 1, ${f.rows},
               ${(prev?.total_files ?? 0) + 1}, ${Number(prev?.total_rows ?? 0) + f.rows})`;
     await tx`
       insert into lake_files (tenant, table_name, key, rows, bytes, min_stream_seq, max_stream_seq, snapshot_id)

@@ -50,7 +50,10 @@ export const EnvSchema = v.object({
   AWS_ACCESS_KEY_ID: v.optional(v.string()),
   AWS_SECRET_ACCESS_KEY: v.optional(v.string()),
   CHAINLAKE_KEYS_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './data/keys'),
-  LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+  LOG_LEVEL: v.optional(
+    v.picklist(['debug', 'info', 'warn', 'error', 'silent'], 'must be debug, info, warn, error or silent'),
+    'info',
+  ),
   // Limits (contract §4: "configurable").
   CHAINLAKE_MAX_BODY_BYTES: v.optional(int(1024), String(8 * 1024 * 1024)),
   CHAINLAKE_MAX_EVENTS: v.optional(int(1, 100_000), '1000'),

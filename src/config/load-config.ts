@@ -52,9 +52,9 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
   if (!parsed.success) {
     const issue = parsed.issues[0];
     const name = issue.path?.[0]?.key ?? 'environment';
-    throw new ConfigError(
-      `invalid configuration: ${String(name)}=${JSON.stringify(input[String(name)] ?? '')} ${issue.message}`,
-    );
+    // The line goes to logs: hide a URL's user:password.
+    const shown = (input[String(name)] ?? '').replace(/\/\/[^/@]*@/, '//***@');
+    throw new ConfigError(`invalid configuration: ${String(name)}=${JSON.stringify(shown)} ${issue.message}`);
   }
   const e = parsed.output;
   if (e.OBJECT_STORE.startsWith('s3://') && !e.AWS_ACCESS_KEY_ID !== !e.AWS_SECRET_ACCESS_KEY) {

@@ -3,9 +3,11 @@ import { AppError, type FieldError } from '../errors.js';
 
 /** Turns valibot issues into the contract's `errors: [{path, message}]` (JSON Pointer paths). */
 export function toFieldErrors(issues: readonly v.BaseIssue<unknown>[]): FieldError[] {
+  // RFC 6901: the whole document is '' ('/' would name a member whose key is the empty string).
   return issues.slice(0, 50).map((issue) => ({
-    path:
-      '/' + (issue.path ?? []).map((p) => String(p.key).replace(/~/g, '~0').replace(/\//g, '~1')).join('/'),
+    path: (issue.path ?? [])
+      .map((p) => '/' + String(p.key).replace(/~/g, '~0').replace(/\//g, '~1'))
+      .join(''),
     message: issue.message,
   }));
 }
@@ -20,7 +22,8 @@ export function parseOrThrow<S extends v.GenericSchema>(
   if (result.success) return result.output;
   const errors = toFieldErrors(result.issues);
   const first = errors[0];
-  throw new AppError('invalid_request', `The ${what} is invalid: ${first?.path} ${first?.message}`, {
+  const where = first?.path ? `${first.path} ` : '';
+  throw new AppError('invalid_request', `The ${what} is invalid: ${where}${first?.message}`, {
     errors,
   });
 }

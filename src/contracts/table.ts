@@ -35,9 +35,12 @@ export const CreateTableSchema = v.pipe(
     description: v.optional(v.pipe(v.string(), v.maxLength(1000)), ''),
     columns: v.optional(v.pipe(v.array(ColumnSchema), v.maxLength(200)), []),
   }),
-  v.check(
-    (t) => new Set(t.columns.map((c) => c.name)).size === t.columns.length,
-    'column names must be unique',
+  v.forward(
+    v.check(
+      (t) => new Set(t.columns.map((c) => c.name)).size === t.columns.length,
+      'column names must be unique',
+    ),
+    ['columns'],
   ),
 );
 

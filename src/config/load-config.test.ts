@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './load-config.js';
+
+/** The message of the ConfigError that `env` causes. */
+function configError(env: Record<string, string>): string {
+  let thrown: unknown;
+  try {
+    loadConfig(env);
+  } catch (err) {
+    thrown = err;
+  }
+  expect(thrown).toBeInstanceOf(ConfigError);
+  return (thrown as ConfigError).message;
+}
+
+describe('loadConfig', () => {
+  it('defaults to the table of contract §7', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      natsUrl: 'nats://127.0.0.1:4222',
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/chainlake',
+      prefix: 'chainlake',
+      auth: true,
+      objectStore: 'file://./data/lake',
+      keysDir: './data/keys',
+    });
+    expect(config.limits).toEqual({
+      maxBodyBytes: 8 * 1024 * 1024,
+      maxEvents: 1000,
+      maxPayloadBytes: 256 * 1024,
+      maxDepth: 64,
+    });
+    expect(config.s3.forcePathStyle).toBe(false);
+  });
+
+  it('treats empty variables as unset, as a blank line in .env means', () => {
+    expect(loadConfig({ PORT: '', CHAINLAKE_AUTH: '' })).toMatchObject({ port: 8080, auth: true });
+  });
+
+  it('reads every variable of contract §7', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      NATS_URL: 'tls://nats.example:4222',
+      DATABASE_URL: 'postgresql://u:p@db:5432/x',
+      CHAINLAKE_PREFIX: 'cl_test-1',
+      CHAINLAKE_AUTH: 'off',
+      OBJECT_STORE: 's3://bucket/lake/',
+      S3_ENDPOINT: 'http://127.0.0.1:4568',
+      S3_REGION: 'eu-west-1',
+      S3_FORCE_PATH_STYLE: 'true',
+      AWS_ACCESS_KEY_ID: 'id',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      CHAINLAKE_KEYS_DIR: '/var/lib/chainlake/keys',
+      CHAINLAKE_STREAM_MAX_AGE_S: '60',
+    });
+    expect(config).toMatchObject({
+      port: 9000,
+      host: '0.0.0.0',
+      natsUrl: 'tls://nats.example:4222',
+      databaseUrl: 'postgresql://u:p@db:5432/x',
+      prefix: 'cl_test-1',
+      auth: false,
+      objectStore: 's3://bucket/lake/',
+      s3: {
+        endpoint: 'http://127.0.0.1:4568',
+        region: 'eu-west-1',
+        forcePathStyle: true,
+        accessKeyId: 'id',
+        secretAccessKey: 'secret',
+      },
+      keysDir: '/var/lib/chainlake/keys',
+      stream: { maxAgeMs: 60_000 },
+    });
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(loadConfig({ PATH: '/bin', PORT_: 'x' }).port).toBe(8080);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['CHAINLAKE_AUTH', 'maybe'],
+    ['OBJECT_STORE', 'ftp://x'],
+    ['NATS_URL', 'http://x'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['CHAINLAKE_PREFIX', 'Bad.Prefix'],
+    ['S3_FORCE_PATH_STYLE', 'perhaps'],
+    ['LOG_LEVEL', 'verbose'],
+    ['CHAINLAKE_MAX_EVENTS', '0'],
+  ])('stops on %s=%s with one line naming the variable', (name, value) => {
+    const message = configError({ [name]: value });
+    expect(message).not.toContain('\n');
+    expect(message).toMatch(new RegExp(`\\b${name}=`));
+  });
+
+  it('keeps a value with a line break on one line', () => {
+    expect(configError({ PORT: '80\n80' })).not.toContain('\n');
+  });
+
+  it('does not print credentials of an invalid URL', () => {
+    const message = configError({ DATABASE_URL: 'mysql://root:hunter2@db/x' });
+    expect(message).toContain('DATABASE_URL=');
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('refuses an S3 access key id without its secret, and the reverse', () => {
+    const s3 = { OBJECT_STORE: 's3://bucket' };
+    const message = configError({ ...s3, AWS_ACCESS_KEY_ID: 'id' });
+    expect(message).toContain('AWS_SECRET_ACCESS_KEY');
+    expect(message).not.toContain('\n');
+    expect(configError({ ...s3, AWS_SECRET_ACCESS_KEY: 'secret' })).toContain('AWS_ACCESS_KEY_ID');
+    expect(loadConfig(s3).s3.accessKeyId).toBeUndefined();
+  });
+});
