@@ -4,10 +4,11 @@ import type { Config } from './config/index.js';
 import { createDb, migrateDb, type Db } from './db/index.js';
 import { startCommitter, type CommitHooks, type CommitObservation } from './commit/index.js';
 import { createApp } from './http/index.js';
-import { watchVisibility } from './lake/index.js';
+import { readLag, watchVisibility } from './lake/index.js';
 import type { IngestDeps } from './ingest/index.js';
 import { loadOrCreateKeyRing, type KeyRing } from './keys/index.js';
 import { createLog, errorText, type Log } from './log.js';
+import { createMetrics, type Metrics } from './metrics/index.js';
 import { createObjectStore, type ObjectStore } from './store/index.js';
 import { ensureBootstrapAdminKey } from './tenancy/index.js';
 
@@ -22,6 +23,7 @@ export interface Services {
   bus: Bus;
   store: ObjectStore;
   keyRing: KeyRing;
+  metrics: Metrics;
 }
 
 /** Connects to Postgres (creating and migrating the database) and NATS (creating the streams). */
@@ -33,7 +35,7 @@ export async function openServices(config: Config, log: Log = createLog(config.l
     await ensureStreams(bus, config.stream);
     const keyRing = await loadOrCreateKeyRing(config.keysDir);
     const store = createObjectStore(config);
-    return { config, log, db, bus, store, keyRing };
+    return { config, log, db, bus, store, keyRing, metrics: createMetrics() };
   } catch (err) {
     await db.close();
     throw err;
@@ -98,13 +100,17 @@ export async function startServer(
         lease: config.committer,
         log,
         hooks: opts.commitHooks,
-        observe: opts.observeCommits,
+        observe: (e) => {
+          services.metrics.observeCommit(e);
+          opts.observeCommits?.(e);
+        },
       });
       committer.done.catch((err) => log('error', 'committer stopped', { err: errorText(err) }));
       stops.push(() => committer.stop());
     }
     if (roles.includes('api')) {
       const visibility = await watchVisibility(services.db, services.bus.names.eventsStream);
+      services.metrics.setLagSource(() => readLag(services.bus, services.db));
       stops.push(() => visibility.close());
       app = createApp({
         auth: config.auth,
@@ -114,6 +120,7 @@ export async function startServer(
         keyRing: services.keyRing,
         store: services.store,
         ingest: { ...ingestDeps(services), visibility },
+        metrics: services.metrics,
         log,
       });
       const server = await listen(app.fetch, config.host, config.port);

@@ -2,6 +2,7 @@ import type { Bus } from '../bus/index.js';
 import type { Db } from '../db/index.js';
 import type { IngestDeps } from '../ingest/index.js';
 import type { KeyRing } from '../keys/index.js';
+import type { Metrics } from '../metrics/index.js';
 import type { ObjectStore } from '../store/index.js';
 
 /** Everything the HTTP app needs, composed in main.ts (or a test). */
@@ -13,7 +14,6 @@ export interface AppDeps {
   keyRing: KeyRing;
   store: ObjectStore;
   ingest: IngestDeps;
-  /** Prometheus exposition, when metrics are wired. */
-  metricsText?: () => Promise<{ contentType: string; body: string }>;
+  metrics?: Metrics;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 }

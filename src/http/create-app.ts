@@ -7,9 +7,11 @@ import type { AppDeps } from './app-deps.js';
 import type { AppEnv } from './app-env.js';
 import { authenticate } from './auth.js';
 import { toProblem } from './problem.js';
+import { requireKnownTable } from './require-known-table.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { lakeRoutes } from './routes/lake.js';
+import { replayRoutes } from './routes/replay.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { tableRoutes } from './routes/tables.js';
 
@@ -32,8 +34,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
   app.get('/v1/keys', (c) => c.json(deps.keyRing.jwks));
   app.get('/metrics', async (c) => {
-    if (!deps.metricsText) throw new AppError('not_found', 'Metrics are not enabled.');
-    const m = await deps.metricsText();
+    if (!deps.metrics) throw new AppError('not_found', 'Metrics are not enabled.');
+    const m = await deps.metrics.text();
     return c.body(m.body, 200, { 'content-type': m.contentType });
   });
 
@@ -42,7 +44,12 @@ export function createApp(deps: AppDeps) {
   api.route('/ingest', ingestRoutes(deps));
   api.route('/tables', tableRoutes(deps));
   api.route('/tables', sessionRoutes(deps));
+  api.route('/tables', replayRoutes(deps));
   const lake = lakeRoutes(deps);
+  // Watermarks and snapshots would otherwise answer for any name, another tenant's too.
+  const knownTable = requireKnownTable(deps.db, 'reader');
+  api.use('/tables/:table/watermark', knownTable);
+  api.use('/tables/:table/snapshots/*', knownTable);
   api.route('/tables', lake.tables);
   api.route('/visibility', lake.visibility);
   app.route('/v1', api);

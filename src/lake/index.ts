@@ -9,3 +9,4 @@ export {
   type SnapshotFile,
 } from './snapshots.js';
 export { tableWatermark, type TableWatermark } from './table-watermark.js';
+export { readLag, type LogLag } from './read-lag.js';

@@ -117,4 +117,17 @@ describe('committer', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('exposes Prometheus metrics for ingest results, commits and lag', async () => {
+    const res = await stack.request('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await res.text();
+    expect(text).toMatch(/chainlake_ingest_requests_total\{transport="http",code="accepted"\} \d+/);
+    expect(text).toMatch(/chainlake_commit_duration_seconds_count \d+/);
+    expect(text).toMatch(/chainlake_commit_rows_total [1-9]\d*/);
+    expect(text).toMatch(/chainlake_lag_messages 0/);
+    expect(text).toMatch(/chainlake_watermark_seq [1-9]\d*/);
+    for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(/^chainlake_/);
+  });
 });

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { TABLE_PATTERN } from '../../contracts/index.js';
-import { AppError } from '../../errors.js';
+import { AppError, isAppError } from '../../errors.js';
 import { ingestBatch } from '../../ingest/index.js';
 import type { AppDeps } from '../app-deps.js';
 import type { AppEnv } from '../app-env.js';
@@ -14,14 +14,22 @@ export function ingestRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().post('/:table', requireRole('ingest_writer'), async (c) => {
     const table = c.req.param('table');
     if (!TABLE_PATTERN.test(table)) throw new AppError('table_not_found', `Table "${table}" does not exist.`);
-    const body = await readJson(c);
-    const result = await ingestBatch(deps.ingest, {
-      tenant: c.get('principal').tenant,
-      table,
-      body,
-      waitMs: parseWait(c.req.query('wait_for_visibility'), c.req.query('timeout_ms')),
-    });
-    return c.json(result.answer, result.httpStatus);
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const body = await readJson(c);
+      const result = await ingestBatch(deps.ingest, {
+        tenant: c.get('principal').tenant,
+        table,
+        body,
+        waitMs: parseWait(c.req.query('wait_for_visibility'), c.req.query('timeout_ms')),
+      });
+      deps.metrics?.observeIngest('http', result.answer.status, seconds(), result.answer.accepted_count);
+      return c.json(result.answer, result.httpStatus);
+    } catch (err) {
+      deps.metrics?.observeIngest('http', isAppError(err) ? err.code : 'internal', seconds());
+      throw err;
+    }
   });
 }
 

@@ -1,0 +1,84 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CommitObservation } from '../commit/index.js';
+import { METRIC } from './metric-names.js';
+
+export interface Lag {
+  watermark: number;
+  messages: number;
+  seconds: number;
+}
+
+/** The process's metrics; `text()` renders the Prometheus exposition, reading the lag at scrape time. */
+export interface Metrics {
+  observeIngest(transport: 'http' | 'nats' | 'raw', code: string, seconds: number, events?: number): void;
+  observeCommit(event: CommitObservation): void;
+  /** Sets where lag is read from on each scrape (the api role has the connections). */
+  setLagSource(read: () => Promise<Lag>): void;
+  text(): Promise<{ contentType: string; body: string }>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'chainlake_' });
+  const reg = { registers: [registry] };
+  const ingestRequests = new Counter({ name: METRIC.ingestRequests, help: 'Ingest answers by transport and result code', labelNames: ['transport', 'code'], ...reg });
+  const ingestDuration = new Histogram({
+    name: METRIC.ingestDuration,
+    help: 'Time to answer an ingest request',
+    labelNames: ['transport'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    ...reg,
+  });
+  const ingestEvents = new Counter({ name: METRIC.ingestEvents, help: 'Events accepted into the log', labelNames: ['transport'], ...reg });
+  const commitDuration = new Histogram({
+    name: METRIC.commitDuration,
+    help: 'Time of one commit (decode, Parquet, object store, Postgres)',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    ...reg,
+  });
+  const commitBatch = new Histogram({ name: METRIC.commitBatchMessages, help: 'Log messages per commit', buckets: [1, 5, 10, 50, 100, 500, 1000, 5000], ...reg });
+  const fileRows = new Histogram({ name: METRIC.commitFileRows, help: 'Rows per Parquet file', buckets: [10, 100, 1000, 10_000, 100_000, 1_000_000], ...reg });
+  const commitRows = new Counter({ name: METRIC.commitRows, help: 'Records committed', ...reg });
+  const failures = new Counter({ name: METRIC.commitFailures, help: 'Commit attempts that failed and were retried', ...reg });
+  const redeliveries = new Counter({ name: METRIC.redeliveries, help: 'Messages seen again after a lost lease or nak', ...reg });
+  const naks = new Counter({ name: METRIC.naks, help: 'Messages handed back for a later retry', ...reg });
+  const terms = new Counter({ name: METRIC.terms, help: 'Messages terminated as poison (recorded as rejections)', ...reg });
+  const fenced = new Counter({ name: METRIC.fenced, help: 'Messages dropped because a newer delivery owns them', ...reg });
+  let readLag: (() => Promise<Lag>) | null = null;
+  const lag = { watermark: 0, messages: 0, seconds: 0 };
+  const refresh = async () => {
+    if (readLag) Object.assign(lag, await readLag().catch(() => lag));
+  };
+  new Gauge({ name: METRIC.watermark, help: 'Committed watermark (stream sequence)', ...reg, async collect() { await refresh(); this.set(lag.watermark); } });
+  new Gauge({ name: METRIC.lagMessages, help: 'Log messages not yet committed', ...reg, collect() { this.set(lag.messages); } });
+  new Gauge({ name: METRIC.lagSeconds, help: 'Age of the oldest uncommitted log message', ...reg, collect() { this.set(lag.seconds); } });
+
+  return {
+    observeIngest(transport, code, seconds, events = 0) {
+      ingestRequests.inc({ transport, code });
+      ingestDuration.observe({ transport }, seconds);
+      if (events > 0) ingestEvents.inc({ transport }, events);
+    },
+    observeCommit(e) {
+      if (e.kind === 'committed') {
+        commitDuration.observe(e.seconds);
+        commitBatch.observe(e.report.committed.length + e.report.alreadyDone.length);
+        commitRows.inc(e.report.committed.reduce((n, m) => n + m.records.length, 0));
+        for (const f of e.report.files) fileRows.observe(f.rows);
+        redeliveries.inc(e.redelivered);
+        fenced.inc(e.report.fenced.length);
+      } else if (e.kind === 'failed') {
+        failures.inc();
+        naks.inc(e.messages);
+      } else {
+        terms.inc(e.messages);
+      }
+    },
+    setLagSource(read) {
+      readLag = read;
+    },
+    async text() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}
