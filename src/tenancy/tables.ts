@@ -2,7 +2,7 @@ import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { ColumnDef } from '../commit/lake-record.js';
 import { BUILTIN_COLUMNS, TABLE_PATTERN } from '../contracts/index.js';
 import { AppError } from '../errors.js';
-import { schema, withTransaction } from '../db/index.js';
+import { isConnectionError, schema, withTransaction } from '../db/index.js';
 import type { Db } from '../db/index.js';
 import { assertTenant, ensureTenant } from './ensure-tenant.js';
 import { cachePer } from './ttl-cache.js';
@@ -114,6 +114,17 @@ export async function getTable(db: Db, tenant: string, name: string): Promise<Ta
   return row ? toInfo(row) : null;
 }
 
+/** Whether `tenant` has or had (deleted: its data stays readable) a table of that name. */
+export async function isKnownTable(db: Db, tenant: string, name: string): Promise<boolean> {
+  if (typeof name !== 'string' || !TABLE_PATTERN.test(name)) return false;
+  const [row] = await db.orm
+    .select({ name: lakeTables.name })
+    .from(lakeTables)
+    .where(and(eq(lakeTables.tenant, tenant), eq(lakeTables.name, name)))
+    .limit(1);
+  return row !== undefined;
+}
+
 /** `getTable` behind a 1 s cache, for the per-batch lookup of ingest; local changes invalidate it. */
 export async function findLiveTable(db: Db, tenant: string, name: string): Promise<TableInfo | null> {
   const cache = liveTableCache(db);
@@ -121,9 +132,16 @@ export async function findLiveTable(db: Db, tenant: string, name: string): Promi
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
   const since = cache.version();
-  const table = await getTable(db, tenant, name);
-  cache.set(key, table, since);
-  return table;
+  try {
+    const table = await getTable(db, tenant, name);
+    cache.set(key, table, since);
+    return table;
+  } catch (err) {
+    // While Postgres is down the log can still take batches of tables this process knows.
+    const stale = cache.stale(key);
+    if (stale && isConnectionError(err)) return stale;
+    throw err;
+  }
 }
 
 /** Soft-deletes a live table (data, replay and files stay); false when there is none. */

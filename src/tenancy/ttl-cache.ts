@@ -1,6 +1,7 @@
 /** A small bounded map whose entries expire; per Db instance, so tests and processes never share one. */
 export class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; expires: number }>();
+  private readonly lastKnown = new Map<string, V>();
   private invalidations = 0;
 
   constructor(
@@ -20,6 +21,11 @@ export class TtlCache<V> {
   }
 
   /** A stamp to pass to `set`: a lookup that started before an invalidation must not be cached. */
+  /** The last value cached for `key`, however old: for use while the source cannot be reached. */
+  stale(key: string): V | undefined {
+    return this.lastKnown.get(key);
+  }
+
   version(): number {
     return this.invalidations;
   }
@@ -29,12 +35,15 @@ export class TtlCache<V> {
     if (since !== this.invalidations) return;
     // Crude bound: a flood of distinct keys empties the cache instead of growing it without end.
     if (this.entries.size >= this.maxEntries) this.entries.clear();
+    if (this.lastKnown.size >= this.maxEntries) this.lastKnown.clear();
     this.entries.set(key, { value, expires: Date.now() + this.ttlMs });
+    this.lastKnown.set(key, value);
   }
 
   delete(key: string): void {
     this.invalidations++;
     this.entries.delete(key);
+    this.lastKnown.delete(key);
   }
 }
 
