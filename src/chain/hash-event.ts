@@ -7,21 +7,30 @@ export function sha256Hex(text: string): string {
   return hash('sha256', text, 'hex');
 }
 
-/** The exact JCS text an event's hash is taken over (contract §2); only the named fields count. */
-export function eventHashInput(table: string, sessionId: string, ev: Omit<ClientEvent, 'hash'>): string {
-  return canonicalJson({
-    v: 1,
-    table,
-    session_id: sessionId,
-    seq: ev.seq,
-    type: ev.type,
-    ts: ev.ts,
-    payload: ev.payload,
-    prev_hash: ev.prev_hash,
-  });
+/**
+ * The exact JCS text an event's hash is taken over (contract §2); only the named fields count. The
+ * members are written in JCS order by hand so a caller that already has the payload's JCS text (the
+ * committer stores it) canonicalizes the payload once, not twice.
+ */
+export function eventHashInput(
+  table: string,
+  sessionId: string,
+  ev: Omit<ClientEvent, 'hash'>,
+  payloadJcs: string = canonicalJson(ev.payload),
+): string {
+  return (
+    `{"payload":${payloadJcs},"prev_hash":${canonicalJson(ev.prev_hash)},"seq":${canonicalJson(ev.seq)},` +
+    `"session_id":${canonicalJson(sessionId)},"table":${canonicalJson(table)},"ts":${canonicalJson(ev.ts)},` +
+    `"type":${canonicalJson(ev.type)},"v":1}`
+  );
 }
 
 /** The `hash` of a client event: binds table, session, position, content and the previous hash. */
-export function hashEvent(table: string, sessionId: string, ev: Omit<ClientEvent, 'hash'>): string {
-  return sha256Hex(eventHashInput(table, sessionId, ev));
+export function hashEvent(
+  table: string,
+  sessionId: string,
+  ev: Omit<ClientEvent, 'hash'>,
+  payloadJcs?: string,
+): string {
+  return sha256Hex(eventHashInput(table, sessionId, ev, payloadJcs));
 }

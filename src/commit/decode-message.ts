@@ -71,7 +71,8 @@ export function decodeMessage(
   const records: LakeRecord[] = [];
   let prev: ClientEvent | null = null;
   for (const ev of events) {
-    if (hashEvent(where.table, where.sessionId, ev) !== ev.hash) {
+    const payload = canonicalJson(ev.payload);
+    if (hashEvent(where.table, where.sessionId, ev, payload) !== ev.hash) {
       throw new NonRetriableError(
         'hash_mismatch',
         `message ${msg.streamSeq}: event ${ev.seq} does not match its hash`,
@@ -93,7 +94,7 @@ export function decodeMessage(
       kind: 'event',
       type: ev.type,
       ts: ev.ts,
-      payload: canonicalJson(ev.payload),
+      payload,
       fields: ev.payload,
       prev_hash: ev.prev_hash,
       hash: ev.hash,
