@@ -35,7 +35,11 @@ for (let seq = 1; seq <= Number(values.count); seq++) {
 await mkdir(values.out!, { recursive: true });
 let from = 0;
 for (const [i, size] of values.batches!.split(',').map(Number).entries()) {
-  const body = { session_id: values.session, idempotency_key: `${values.session}-batch-${i + 1}`, events: events.slice(from, from + size) };
+  const body = {
+    session_id: values.session,
+    idempotency_key: `${values.session}-batch-${i + 1}`,
+    events: events.slice(from, from + size),
+  };
   const file = join(values.out!, `batch-${i + 1}.json`);
   await writeFile(file, JSON.stringify(body));
   process.stdout.write(`${file}: events ${from + 1}..${from + size}\n`);

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { Config } from '../config/index.js';
 import { TENANT_PATTERN } from '../contracts/index.js';
+import { AppError } from '../errors.js';
 import { createApiKey, listApiKeys, revokeApiKey, ROLES, type Role } from '../tenancy/index.js';
 import { withDb } from './with-db.js';
 
@@ -14,11 +15,13 @@ export function keysCommand(config: () => Config) {
     .requiredOption('--roles <roles>', `comma-separated: ${ROLES.join(',')}`)
     .option('--label <label>', 'a note for humans')
     .action(async (opts: { tenant: string; roles: string; label?: string }) => {
-      if (!TENANT_PATTERN.test(opts.tenant)) throw new Error(`--tenant must match ${TENANT_PATTERN}`);
+      // AppErrors are printed as one line (cli/main.ts); a plain Error would print its stack.
+      if (!TENANT_PATTERN.test(opts.tenant))
+        throw new AppError('invalid_request', `--tenant must match ${TENANT_PATTERN.source}`);
       const roles = opts.roles.split(',').map((r) => r.trim());
       const bad = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
       if (bad.length > 0 || roles.length === 0)
-        throw new Error(`--roles takes ${ROLES.join(', ')}; got "${opts.roles}"`);
+        throw new AppError('invalid_request', `--roles takes ${ROLES.join(', ')}; got "${opts.roles}"`);
       const created = await withDb(config(), (db) =>
         createApiKey(db, { tenant: opts.tenant, roles: roles as Role[], label: opts.label }),
       );
@@ -36,7 +39,7 @@ export function keysCommand(config: () => Config) {
     });
   keys.command('revoke <id>').action(async (id: string) => {
     const done = await withDb(config(), (db) => revokeApiKey(db, id));
-    if (!done) throw new Error(`no active key ${id}`);
+    if (!done) throw new AppError('not_found', `no active key ${id}`);
     process.stdout.write(`revoked ${id}\n`);
   });
   return keys;

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Config } from '../config/index.js';
+import { AppError } from '../errors.js';
 import { ROLES, startServer, type ServeRole } from '../main.js';
 
 /** `chainlake serve [--roles api,nats,gatekeeper,committer]`: runs until SIGTERM/SIGINT, then drains. */
@@ -16,7 +17,7 @@ export function serveCommand(config: () => Config) {
         .filter(Boolean);
       const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
       if (unknown.length > 0 || roles.length === 0) {
-        throw new Error(`--roles takes ${ROLES.join(', ')}; got "${opts.roles}"`);
+        throw new AppError('invalid_request', `--roles takes ${ROLES.join(', ')}; got "${opts.roles}"`);
       }
       const running = await startServer(config(), roles as ServeRole[]);
       if (running.bootstrapKey) {

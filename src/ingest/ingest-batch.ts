@@ -23,6 +23,7 @@ import {
 import type { Db } from '../db/index.js';
 import { AppError, RetryAfterError } from '../errors.js';
 import { findLiveTable } from '../tenancy/index.js';
+import { whenCanonical } from './check-canonical.js';
 import { checkColumns } from './check-columns.js';
 import { checkPayloadLimits } from './check-payload-limits.js';
 import { fingerprintOf, lookupIdempotencyKey, rememberIdempotencyKey } from './idempotency.js';
@@ -77,7 +78,7 @@ export async function ingestBatch(deps: IngestDeps, cmd: IngestCommand): Promise
       `A batch holds at most ${deps.limits.maxEvents} events; this one has ${req.events.length}. Split it.`,
     );
   }
-  const limitErrors = checkPayloadLimits(req.events, deps.limits);
+  const limitErrors = whenCanonical(req.events, () => checkPayloadLimits(req.events, deps.limits), invalid);
   if (limitErrors.length > 0) throw invalid(limitErrors);
 
   const answer = await toUnavailable(() => appendBatch(deps, cmd, req));
@@ -185,7 +186,7 @@ async function verifyAgainst(
       throw new RetryAfterError(`Event ${anchorSeq} is accepted but not yet committed; retry shortly.`);
     anchor = { seq: anchorSeq, hash: accepted.hash };
   }
-  const verdict = verifyBatch(batch, state.head, anchor);
+  const verdict = whenCanonical(batch.events, () => verifyBatch(batch, state.head, anchor), invalid);
   if (verdict.ok) return verdict;
   const extras = verdict.code.startsWith('sequence_')
     ? headExtras(state.head)

@@ -9,6 +9,6 @@ export {
   ensureBootstrapAdminKey,
 } from './api-keys.js';
 export type { NewApiKey, ApiKeyInfo, CreateApiKeyInput } from './api-keys.js';
-export { createTable, listTables, getTable, findLiveTable, deleteTable } from './tables.js';
+export { createTable, listTables, getTable, findLiveTable, isKnownTable, deleteTable } from './tables.js';
 export type { TableInfo, TableDef } from './tables.js';
 export { ensureTenant, assertTenant } from './ensure-tenant.js';

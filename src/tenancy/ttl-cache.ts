@@ -20,12 +20,12 @@ export class TtlCache<V> {
     return hit.value;
   }
 
-  /** A stamp to pass to `set`: a lookup that started before an invalidation must not be cached. */
   /** The last value cached for `key`, however old: for use while the source cannot be reached. */
   stale(key: string): V | undefined {
     return this.lastKnown.get(key);
   }
 
+  /** A stamp to pass to `set`: a lookup that started before an invalidation must not be cached. */
   version(): number {
     return this.invalidations;
   }
