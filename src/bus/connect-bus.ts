@@ -11,6 +11,8 @@ export interface Bus {
   names: BusNames;
   /** The server's max_payload: one sealed batch must fit one message. */
   maxPayload(): number;
+  /** False while the connection is down (between a disconnect and the next reconnect). */
+  isConnected(): boolean;
   close(): Promise<void>;
 }
 
@@ -35,12 +37,21 @@ export async function connectBus(opts: BusOptions): Promise<Bus> {
   const timeout = opts.requestTimeoutMs ?? 5000;
   const js = jetstream(nc, { timeout });
   const jsm = await jetstreamManager(nc, { timeout });
+  // Requests made while disconnected would wait out their whole timeout; callers check this first.
+  let connected = true;
+  void (async () => {
+    for await (const status of nc.status()) {
+      if (status.type === 'disconnect' || status.type === 'close') connected = false;
+      else if (status.type === 'reconnect') connected = true;
+    }
+  })();
   return {
     nc,
     js,
     jsm,
     names: busNames(opts.prefix),
     maxPayload: () => nc.info?.max_payload ?? 1024 * 1024,
+    isConnected: () => connected && !nc.isClosed(),
     async close() {
       if (!nc.isClosed()) await nc.drain().catch(() => nc.close());
     },

@@ -87,6 +87,7 @@ export async function ingestBatch(deps: IngestDeps, cmd: IngestCommand): Promise
 
 async function appendBatch(deps: IngestDeps, cmd: IngestCommand, req: IngestRequest): Promise<IngestAnswer> {
   const { bus, db } = deps;
+  if (!bus.isConnected()) throw new RetryAfterError('The event log is unreachable; nothing was written.', 1);
   const table = await findLiveTable(db, cmd.tenant, cmd.table);
   if (!table) throw new AppError('table_not_found', `Table "${cmd.table}" does not exist.`);
   const columnErrors = checkColumns(req.events, table.columns);
