@@ -12,3 +12,4 @@ export { consumeBatches, type BatchConsumer, type BatchingOptions } from './cons
 export { toAckDecision, type AckDecision } from './to-ack-decision.js';
 export type { LogMessage } from './log-message.js';
 export { findBatchInLog } from './find-batch-in-log.js';
+export { readSessionLog, type ReadLogOptions } from './read-session-log.js';

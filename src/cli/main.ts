@@ -5,6 +5,8 @@ import { keysCommand } from './keys-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { serveCommand } from './serve-command.js';
 import { tablesCommand } from './tables-command.js';
+import { replayCommand } from './replay-command.js';
+import { verifyCommand } from './verify-command.js';
 
 /** `chainlake …`: parses argv, runs one command, and turns known failures into one clear line. */
 export async function runCli(argv: string[]): Promise<void> {
@@ -17,6 +19,8 @@ export async function runCli(argv: string[]): Promise<void> {
   program.addCommand(migrateCommand(config));
   program.addCommand(keysCommand(config));
   program.addCommand(tablesCommand(config));
+  program.addCommand(replayCommand(config));
+  program.addCommand(verifyCommand());
   try {
     await program.parseAsync(argv);
   } catch (err) {

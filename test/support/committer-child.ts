@@ -25,5 +25,5 @@ const running = await startServer(loadConfig(process.env), roles, {
         : { type: e.kind },
     ),
 });
-send({ type: 'ready' });
+send({ type: 'ready', url: running.url });
 process.on('SIGTERM', () => void running.stop().then(() => process.exit(0)));

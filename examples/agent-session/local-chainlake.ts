@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectBus } from '../../src/bus/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { startServer } from '../../src/main.js';
+
+/**
+ * A throwaway chainlake in this process (api + committer, auth off): database `chainlake_demo` (created
+ * if missing), and per run its own stream prefix, tenant, lake and key directory; stop() removes all but
+ * the database rows. A fresh tenant per run matters: lake file keys name tenant and stream sequences but
+ * not the stream, so two runs' streams (both starting at sequence 1) must not share a tenant.
+ */
+export async function startLocalChainlake(): Promise<{ url: string; tenant: string; stop(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'chainlake-demo-'));
+  const run = randomBytes(4).toString('hex');
+  const config = loadConfig({
+    DATABASE_URL: process.env.DEMO_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/chainlake_demo',
+    NATS_URL: process.env.NATS_URL,
+    CHAINLAKE_PREFIX: `demo${run}`,
+    CHAINLAKE_AUTH: 'off',
+    OBJECT_STORE: `file://${join(dir, 'lake')}`,
+    CHAINLAKE_KEYS_DIR: join(dir, 'keys'),
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    CHAINLAKE_COMMIT_MAX_WAIT_MS: '20',
+  });
+  const running = await startServer(config, ['api', 'committer']);
+  return {
+    url: running.url!,
+    tenant: `demo-${run}`,
+    async stop() {
+      await running.stop();
+      // The streams are this run's alone; leave nothing behind on a shared NATS server.
+      const bus = await connectBus({ url: config.natsUrl, prefix: config.prefix, name: 'chainlake-demo' });
+      for (const stream of [bus.names.eventsStream, bus.names.rawStream])
+        await bus.jsm.streams.delete(stream).catch(() => undefined);
+      await bus.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
