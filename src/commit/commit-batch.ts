@@ -44,7 +44,7 @@ export async function commitBatch(deps: CommitDeps, messages: DecodedMessage[]):
   let pending = messages;
   for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
     const committedAt = deps.now?.() ?? new Date();
-    const files = await writeFiles(deps.store, pending, committedAt, deps.columnsOf);
+    const files = await writeFiles(deps.store, deps.stream, pending, committedAt, deps.columnsOf);
     const seqs = pending.map((m) => m.msg.streamSeq);
     await deps.hooks?.afterParquet?.(seqs);
     const outcome = await runCommitTransaction(deps.db, {

@@ -7,6 +7,7 @@ import type { Log } from '../log.js';
 import { errorText } from '../log.js';
 import type { ObjectStore } from '../store/index.js';
 import { commitBatch, type CommitHooks, type CommitReport } from './commit-batch.js';
+import { claimStream } from './claim-stream.js';
 import { columnsReader } from './columns-of.js';
 import { markPoisoned } from './commit-transaction.js';
 import { decodeMessage, type DecodedMessage } from './decode-message.js';
@@ -47,7 +48,7 @@ export async function startCommitter(deps: CommitterDeps): Promise<Committer> {
     maxDeliver: lease.maxDeliver,
     maxAckPending: Math.max(lease.batchSize * 4, 1000),
   });
-  await db.sql`insert into stream_progress (stream) values (${stream}) on conflict do nothing`;
+  await claimStream(bus, db);
   const columnsOf = columnsReader(db);
 
   const handle = async (batch: LogMessage[]) => {

@@ -8,6 +8,7 @@ import { toParquet } from './to-parquet.js';
 /** Writes one Parquet file per tenant/table of a commit to the object store. */
 export async function writeFiles(
   store: ObjectStore,
+  stream: string,
   messages: DecodedMessage[],
   committedAt: Date,
   columnsOf: (tenant: string, table: string) => Promise<ColumnDef[]>,
@@ -25,7 +26,7 @@ export async function writeFiles(
       const seqs = group.map((m) => m.msg.streamSeq);
       const records = group.flatMap((m) => m.records);
       const body = toParquet(records, await columnsOf(tenant, table));
-      const key = lakeFileKey(tenant, table, committedAt, seqs);
+      const key = lakeFileKey(stream, tenant, table, committedAt, seqs);
       await store.put(key, body, 'application/vnd.apache.parquet');
       return {
         tenant,

@@ -152,6 +152,8 @@ export const streamProgress = pgTable('stream_progress', {
   stream: text('stream').primaryKey(),
   watermarkSeq: bigint('watermark_seq', { mode: 'number' }).notNull().default(0),
   committedAt: timestamp('committed_at', { withTimezone: true }),
+  /** The stream's creation time: a stream deleted and re-created under the same name must not inherit this watermark. */
+  streamCreated: text('stream_created'),
 });
 
 /** Messages done above the watermark (committed or poisoned); pruned as the watermark passes them. */

@@ -112,4 +112,15 @@ describe('committer under dependency faults', () => {
     const snapshot = (await (await stack.request(`/v1/tables/${TABLE}/snapshots/${wm.snapshot_id}`)).json()) as Json;
     expect(snapshot.files[0].url).toMatch(new RegExp(`^s3://${s3.bucket}/lake/default/${TABLE}/date=\\d{4}-\\d{2}-\\d{2}/`));
   });
+
+  it('refuses to commit a re-created stream with the old stream\'s watermark', async () => {
+    stack = await startTestStack('recreated');
+    await createTable(stack);
+    expect((await ingest(stack, 're-0', 0, 5, '?wait_for_visibility=true')).status).toBe(200);
+    await stack.restart(['api']);
+    await stack.bus.jsm.streams.delete(stack.bus.names.eventsStream);
+    await expect(stack.restart(['api', 'committer'])).rejects.toThrow(/re-created/);
+    await stack.restart(['api']); // leave a running stack for stop()
+  });
 });
+

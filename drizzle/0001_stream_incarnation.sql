@@ -1,0 +1,1 @@
+ALTER TABLE "stream_progress" ADD COLUMN "stream_created" text;
