@@ -4,7 +4,8 @@ import { busNames, connectBus } from '../bus/index.js';
 import type { Config } from '../config/index.js';
 import { SESSION_ID_PATTERN, TABLE_PATTERN, TENANT_PATTERN } from '../contracts/index.js';
 import { AppError } from '../errors.js';
-import { replayFromLog, replayStream, type SessionKey } from '../replay/index.js';
+import { readLakeRecords, recordText, replayFromLog, replayStream, type SessionKey } from '../replay/index.js';
+import { createObjectStore } from '../store/index.js';
 import { withDb } from './with-db.js';
 
 interface ReplayOpts {
@@ -12,7 +13,7 @@ interface ReplayOpts {
   table: string;
   session: string;
   afterSeq: string;
-  from: 'db' | 'nats';
+  from: 'db' | 'nats' | 'lake';
 }
 
 /** Writes with backpressure, so a large replay piped into a slow reader stays in bounded memory. */
@@ -20,7 +21,7 @@ async function write(text: string): Promise<void> {
   if (!process.stdout.write(text)) await once(process.stdout, 'drain');
 }
 
-/** `chainlake replay --tenant T --table X --session S [--after-seq N] [--from nats|db]`: NDJSON to stdout. */
+/** `chainlake replay --tenant T --table X --session S [--after-seq N] [--from db|nats|lake]`: NDJSON to stdout. */
 export function replayCommand(config: () => Config) {
   return new Command('replay')
     .description('print a session as NDJSON records (the same records as the API replay)')
@@ -29,8 +30,11 @@ export function replayCommand(config: () => Config) {
     .requiredOption('--session <session>', 'session id')
     .option('--after-seq <n>', 'only records after this seq', '0')
     .addOption(
-      new Option('--from <source>', 'db: committed records; nats: the log, committed or not')
-        .choices(['db', 'nats'])
+      new Option(
+        '--from <source>',
+        'db: committed records; nats: the log, committed or not; lake: the latest snapshot\'s Parquet files',
+      )
+        .choices(['db', 'nats', 'lake'])
         .default('db'),
     )
     .action(async (opts: ReplayOpts) => {
@@ -45,6 +49,19 @@ export function replayCommand(config: () => Config) {
           for await (const chunk of replayFromLog(bus, key, afterSeq)) await write(chunk);
         } finally {
           await bus.close();
+        }
+        return;
+      }
+      if (opts.from === 'lake') {
+        const store = createObjectStore(cfg);
+        try {
+          await withDb(cfg, async (db) => {
+            const lake = await readLakeRecords(db, store, key);
+            for (const r of lake.records) if (r.seq > afterSeq) await write(recordText(key.table, key.sessionId, r) + '\n');
+            for (const p of lake.problems) process.stderr.write(`lake: seq ${p.seq} ${p.code}: ${p.detail}\n`);
+          });
+        } finally {
+          await store.close();
         }
         return;
       }

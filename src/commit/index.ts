@@ -13,3 +13,4 @@ export { commitBatch, type CommitHooks, type CommitReport } from './commit-batch
 export { COMMIT_CHANNEL } from './commit-transaction.js';
 export { toParquet } from './to-parquet.js';
 export type { LakeRecord, ColumnDef } from './lake-record.js';
+export { rfc3339ToMicros } from './timestamp.js';

@@ -5,5 +5,6 @@ export { recordText, type StoredRecord } from './record-text.js';
 export { replayDeps, type ReplayDeps } from './replay-deps.js';
 export { replayPage, type PageQuery, type ReplayPage } from './replay-page.js';
 export { replayStream, type ReplayStream, type StreamQuery } from './replay-stream.js';
-export { verifySession } from './verify-session.js';
+export { verifySession, verifyLakeSession } from './verify-session.js';
+export { readLakeRecords } from './lake-records.js';
 export { batchRecords, replayFromLog } from './log-records.js';

@@ -1,7 +1,9 @@
 import type { KeyObject } from 'node:crypto';
 import { verifyChain, type ChainProblem, type ChainReport } from '../chain/index.js';
 import { streamRecords, type SessionKey } from './read-records.js';
+import { readLakeRecords } from './lake-records.js';
 import { recordText, type StoredRecord } from './record-text.js';
+import type { ObjectStore } from '../store/index.js';
 import { assertSessionExists, watermarkOf, type ReplayDeps } from './replay-deps.js';
 
 /**
@@ -50,15 +52,34 @@ export async function verifySession(
   const watermark = await watermarkOf(deps);
   await assertSessionExists(deps, k);
   // verifyChain walks an array; the cursor at least keeps the rows' raw text out of memory at once.
+  const rows: StoredRecord[] = [];
+  for await (const chunk of streamRecords(deps.db, k, { afterSeq: 0, upToSeq: null, watermark })) rows.push(...chunk);
+  return verifyRows(k, rows, keys);
+}
+
+/**
+ * The same verification over the session's rows in the latest snapshot's Parquet files, so a row
+ * altered in the lake is reported with its seq just like one altered in Postgres.
+ */
+export async function verifyLakeSession(
+  deps: ReplayDeps,
+  store: ObjectStore,
+  keys: Map<string, KeyObject>,
+  k: SessionKey,
+): Promise<ChainReport> {
+  await assertSessionExists(deps, k);
+  const lake = await readLakeRecords(deps.db, store, k);
+  return verifyRows(k, lake.records, keys, lake.problems);
+}
+
+function verifyRows(k: SessionKey, rows: StoredRecord[], keys: Map<string, KeyObject>, extra: ChainProblem[] = []): ChainReport {
   const records: unknown[] = [];
-  const rowProblems: ChainProblem[] = [];
-  for await (const rows of streamRecords(deps.db, k, { afterSeq: 0, upToSeq: null, watermark })) {
-    for (const row of rows) {
-      const record = JSON.parse(recordText(k.table, k.sessionId, row)) as Record<string, unknown>;
-      records.push(record);
-      const problem = row.kind === 'seal' ? sealRowProblem(k, row, record) : null;
-      if (problem) rowProblems.push(problem);
-    }
+  const rowProblems: ChainProblem[] = [...extra];
+  for (const row of rows) {
+    const record = JSON.parse(recordText(k.table, k.sessionId, row)) as Record<string, unknown>;
+    records.push(record);
+    const problem = row.kind === 'seal' ? sealRowProblem(k, row, record) : null;
+    if (problem) rowProblems.push(problem);
   }
   const report = verifyChain(records, keys, { table: k.table, session_id: k.sessionId });
   const errors = [...report.errors, ...rowProblems].sort((a, b) => a.seq - b.seq);

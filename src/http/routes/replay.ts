@@ -1,7 +1,14 @@
 import { Hono, type Context } from 'hono';
 import { SESSION_ID_PATTERN, TABLE_PATTERN } from '../../contracts/index.js';
 import { AppError } from '../../errors.js';
-import { replayDeps, replayPage, replayStream, verifySession, type SessionKey } from '../../replay/index.js';
+import {
+  replayDeps,
+  replayPage,
+  replayStream,
+  verifyLakeSession,
+  verifySession,
+  type SessionKey,
+} from '../../replay/index.js';
 import type { AppDeps } from '../app-deps.js';
 import type { AppEnv } from '../app-env.js';
 import { requireRole } from '../auth.js';
@@ -31,9 +38,17 @@ export function replayRoutes(deps: AppDeps) {
         'chainlake-watermark': page.watermark,
       });
     })
-    .get('/:table/sessions/:sessionId/verify', requireRole('reader'), async (c) =>
-      c.json(await verifySession(source, deps.keyRing.publicKeys, sessionKey(c))),
-    );
+    .get('/:table/sessions/:sessionId/verify', requireRole('reader'), async (c) => {
+      const from = c.req.query('source') ?? 'db';
+      if (from !== 'db' && from !== 'lake') {
+        throw new AppError('invalid_request', 'Query parameter source must be db or lake.', {
+          errors: [{ path: '?source', message: 'must be db or lake' }],
+        });
+      }
+      const key = sessionKey(c);
+      const keys = deps.keyRing.publicKeys;
+      return c.json(from === 'lake' ? await verifyLakeSession(source, deps.store, keys, key) : await verifySession(source, keys, key));
+    });
 }
 
 function sessionKey(c: Context<AppEnv>): SessionKey {
