@@ -1,22 +1,12 @@
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
 import { canonicalJson } from '../chain/index.js';
+import { BUILTIN_COLUMNS } from '../contracts/index.js';
 import type { ColumnDef, LakeRecord } from './lake-record.js';
 import { rfc3339ToMicros } from './timestamp.js';
 
 /** The fixed leading columns of every lake file (contract §6), in order; declared columns follow. */
-export const CORE_COLUMNS = [
-  'session_id',
-  'seq',
-  'kind',
-  'type',
-  'ts',
-  'payload',
-  'prev_hash',
-  'hash',
-  'visibility_token',
-  'ingested_at',
-] as const;
+export const CORE_COLUMNS = BUILTIN_COLUMNS;
 
 const ROW_GROUP_ROWS = 10_000;
 

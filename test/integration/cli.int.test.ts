@@ -1,56 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBus } from '../../src/bus/index.js';
 import { authenticateApiKey } from '../../src/tenancy/index.js';
+import { runCli, type CliRun } from '../support/run-cli.js';
 import { createTestDatabase } from '../support/test-db.js';
 import { uniquePrefix } from '../support/test-prefix.js';
 
-const BIN = resolve(import.meta.dirname, '../../bin/chainlake.js');
 const RUN_TIMEOUT_MS = 30_000;
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let dir: string;
 let env: Record<string, string>;
-const children = new Set<ChildProcess>();
 
-/** Runs `chainlake …` as a child process with the test's settings; killed if it outlives the timeout. */
-function chainlake(args: string[], extraEnv: Record<string, string> = {}): Promise<Ran> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: { ...env, ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`chainlake ${args.join(' ')} ran longer than ${RUN_TIMEOUT_MS} ms: ${stderr}`));
-    }, RUN_TIMEOUT_MS);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      fail(err);
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      done({ code, stdout, stderr });
-    });
-  });
-}
+/** Runs `chainlake …` as a child process with only the test's settings in its environment. */
+const chainlake = (args: string[], extraEnv: Record<string, string> = {}): Promise<CliRun> =>
+  runCli(args, { ...env, ...extraEnv }, { cwd: dir, timeoutMs: RUN_TIMEOUT_MS, inheritEnv: false });
 
 beforeAll(async () => {
   database = await createTestDatabase('cli');
@@ -67,7 +34,6 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
   if (env) {
     const bus = await connectBus({ url: env.NATS_URL!, prefix: env.CHAINLAKE_PREFIX! });
     for (const stream of [bus.names.eventsStream, bus.names.rawStream])

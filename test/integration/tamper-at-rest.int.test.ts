@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestChain } from '../../src/chain/make-test-chain.js';
 import { toParquet, type LakeRecord } from '../../src/commit/index.js';
+import { cliEnv, runCli } from '../support/run-cli.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -13,21 +13,7 @@ const TABLE = 'agent_events';
 let stack: TestStack;
 let dir: string;
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
-    ...process.env,
-    DATABASE_URL: stack.config.databaseUrl,
-    CHAINLAKE_PREFIX: stack.config.prefix,
-    NATS_URL: stack.config.natsUrl,
-    OBJECT_STORE: stack.config.objectStore,
-    LOG_LEVEL: 'error',
-  };
-  return new Promise((resolve) => {
-    execFile('node', ['bin/chainlake.js', ...args], { env, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[]) => runCli(args, cliEnv(stack.config));
 
 const replay = (session: string, from: string) =>
   cli(['replay', '--tenant', 'default', '--table', TABLE, '--session', session, '--from', from]);

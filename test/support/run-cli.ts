@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../../src/config/index.js';
+
+const BIN = fileURLToPath(new URL('../../bin/chainlake.js', import.meta.url));
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment that points the CLI at a test stack's database, log and lake. */
+export function cliEnv(config: Config): Record<string, string> {
+  return {
+    DATABASE_URL: config.databaseUrl,
+    CHAINLAKE_PREFIX: config.prefix,
+    NATS_URL: config.natsUrl,
+    OBJECT_STORE: config.objectStore,
+    CHAINLAKE_KEYS_DIR: config.keysDir,
+    LOG_LEVEL: 'error',
+  };
+}
+
+/** Runs `node bin/chainlake.js …` as a child process; it is killed and the promise fails past the timeout. */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  opts: { cwd?: string; timeoutMs?: number; inheritEnv?: boolean } = {},
+): Promise<CliRun> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  return new Promise((done, fail) => {
+    const base = opts.inheritEnv === false ? { PATH: process.env.PATH ?? '/usr/bin:/bin' } : process.env;
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd,
+      env: { ...base, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`chainlake ${args.join(' ')} ran longer than ${timeoutMs} ms: ${stderr}`));
+    }, timeoutMs);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      fail(err);
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
+}
