@@ -10,6 +10,7 @@ import { loadOrCreateKeyRing, type KeyRing } from './keys/index.js';
 import { createLog, errorText, type Log } from './log.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { createObjectStore, type ObjectStore } from './store/index.js';
+import { gatekeeperLease, startGatekeeper, startIngestService, type GatekeeperHooks } from './nats/index.js';
 import { ensureBootstrapAdminKey } from './tenancy/index.js';
 
 export const ROLES = ['api', 'nats', 'gatekeeper', 'committer'] as const;
@@ -74,6 +75,8 @@ export interface StartOptions {
   commitHooks?: CommitHooks;
   /** Sees every commit attempt (metrics, tests). */
   observeCommits?: (event: CommitObservation) => void;
+  /** Test-only crash points inside the gatekeeper. */
+  gatekeeperHooks?: GatekeeperHooks;
   log?: Log;
 }
 
@@ -89,6 +92,16 @@ export async function startServer(
   let url: string | undefined;
   let app: ReturnType<typeof createApp> | undefined;
   let bootstrapKey: string | undefined;
+  // One LISTEN connection for every role that waits for visibility (api, nats).
+  let visibility: Awaited<ReturnType<typeof watchVisibility>> | undefined;
+  const visibilityWatch = async () => {
+    if (!visibility) {
+      const watch = await watchVisibility(services.db, services.bus.names.eventsStream);
+      stops.push(() => watch.close());
+      visibility = watch;
+    }
+    return visibility;
+  };
   try {
     if (config.auth) bootstrapKey = (await ensureBootstrapAdminKey(services.db)) ?? undefined;
     if (roles.includes('committer')) {
@@ -109,9 +122,8 @@ export async function startServer(
       stops.push(() => committer.stop());
     }
     if (roles.includes('api')) {
-      const visibility = await watchVisibility(services.db, services.bus.names.eventsStream);
+      const visibility = await visibilityWatch();
       services.metrics.setLagSource(() => readLag(services.bus, services.db));
-      stops.push(() => visibility.close());
       app = createApp({
         auth: config.auth,
         maxBodyBytes: config.limits.maxBodyBytes,
@@ -129,6 +141,28 @@ export async function startServer(
       url = `http://${config.host}:${port}`;
       log('info', 'http listening', { url });
       stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    }
+    if (roles.includes('nats')) {
+      const service = await startIngestService({
+        bus: services.bus,
+        ingest: { ...ingestDeps(services), visibility: await visibilityWatch() },
+        maxBodyBytes: config.limits.maxBodyBytes,
+        metrics: services.metrics,
+        log,
+      });
+      stops.push(() => service.stop());
+    }
+    if (roles.includes('gatekeeper')) {
+      const gatekeeper = await startGatekeeper({
+        bus: services.bus,
+        ingest: ingestDeps(services),
+        lease: gatekeeperLease(config.committer),
+        log,
+        metrics: services.metrics,
+        hooks: opts.gatekeeperHooks,
+      });
+      gatekeeper.done.catch((err) => log('error', 'gatekeeper stopped', { err: errorText(err) }));
+      stops.push(() => gatekeeper.stop());
     }
   } catch (err) {
     await Promise.allSettled(stops.map((s) => s()));

@@ -13,3 +13,12 @@ export { toAckDecision, type AckDecision } from './to-ack-decision.js';
 export type { LogMessage } from './log-message.js';
 export { findBatchInLog } from './find-batch-in-log.js';
 export { readSessionLog, type ReadLogOptions } from './read-session-log.js';
+export {
+  serveRequests,
+  type RequestHandler,
+  type RequestService,
+  type ServiceReply,
+  type ServiceSpec,
+} from './serve-requests.js';
+export { parseProducerSubject } from './producer-subjects.js';
+export { publishRaw, publishNotice } from './publish-raw.js';

@@ -7,6 +7,7 @@ import { serveCommand } from './serve-command.js';
 import { tablesCommand } from './tables-command.js';
 import { replayCommand } from './replay-command.js';
 import { verifyCommand } from './verify-command.js';
+import { rejectionsCommand } from './rejections-command.js';
 
 /** `chainlake …`: parses argv, runs one command, and turns known failures into one clear line. */
 export async function runCli(argv: string[]): Promise<void> {
@@ -21,6 +22,7 @@ export async function runCli(argv: string[]): Promise<void> {
   program.addCommand(tablesCommand(config));
   program.addCommand(replayCommand(config));
   program.addCommand(verifyCommand());
+  program.addCommand(rejectionsCommand(config));
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { lakeRoutes } from './routes/lake.js';
 import { replayRoutes } from './routes/replay.js';
+import { rejectionRoutes } from './routes/rejections.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { tableRoutes } from './routes/tables.js';
 
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps) {
   api.use('/tables/:table/snapshots/*', knownTable);
   api.route('/tables', lake.tables);
   api.route('/visibility', lake.visibility);
+  api.route('/rejections', rejectionRoutes(deps));
   app.route('/v1', api);
 
   const answerProblem = (err: unknown, c: Context<AppEnv>) => {
