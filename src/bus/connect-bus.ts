@@ -1,6 +1,7 @@
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { parseNatsServers } from './nats-servers.js';
 import { busNames, type BusNames } from './subjects.js';
 
 /** A live connection to the log: the only object through which the rest of chainlake reaches NATS. */
@@ -27,7 +28,7 @@ export interface BusOptions {
 /** Connects to NATS; keeps reconnecting forever after the first connection succeeded. */
 export async function connectBus(opts: BusOptions): Promise<Bus> {
   const nc = await connect({
-    servers: opts.url,
+    ...parseNatsServers(opts.url),
     name: opts.name ?? 'chainlake',
     timeout: 5000,
     maxReconnectAttempts: -1,

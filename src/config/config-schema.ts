@@ -34,7 +34,10 @@ export const EnvSchema = v.object({
   PORT: v.optional(int(0, 65535), '8080'),
   HOST: v.optional(v.pipe(v.string(), v.minLength(1)), '127.0.0.1'),
   NATS_URL: v.optional(
-    v.pipe(v.string(), v.regex(/^(nats|tls|ws|wss):\/\/.+/, 'must be a nats:// URL')),
+    v.pipe(
+      v.string(),
+      v.regex(/^(nats|tls):\/\/[^,\s]+(,(nats|tls):\/\/[^,\s]+)*$/, 'must be nats:// URLs, comma-separated for a cluster'),
+    ),
     'nats://127.0.0.1:4222',
   ),
   DATABASE_URL: v.optional(

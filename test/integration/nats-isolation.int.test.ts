@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { busNames, ensureStreams, type Bus, type RequestService } from '../../src/bus/index.js';
+import { connectBus, ensureStreams, type Bus, type RequestService } from '../../src/bus/index.js';
 import { makeTestChain } from '../../src/chain/make-test-chain.js';
 import type { IngestDeps } from '../../src/ingest/index.js';
 import { loadOrCreateKeyRing } from '../../src/keys/index.js';
@@ -83,17 +83,11 @@ beforeAll(async () => {
     'the throwaway nats-server',
   );
 
-  // chainlake's own service user; connectBus takes a URL only, so the Bus is assembled here.
-  const nc = await connect({ servers: `127.0.0.1:${port}`, user: 'chainlake', pass: PASSWORDS.chainlake });
-  const chainlakeBus: Bus = {
-    nc,
-    js: jetstream(nc),
-    jsm: await jetstreamManager(nc),
-    names: busNames(PREFIX),
-    maxPayload: () => nc.info?.max_payload ?? 1024 * 1024,
-    isConnected: () => !nc.isClosed(),
-    close: () => nc.drain(),
-  };
+  // chainlake's own service user, logging in with the credentials in its NATS_URL.
+  const chainlakeBus: Bus = await connectBus({
+    url: `nats://chainlake:${encodeURIComponent(PASSWORDS.chainlake)}@127.0.0.1:${port}`,
+    prefix: PREFIX,
+  });
   bus = chainlakeBus;
   await ensureStreams(chainlakeBus, {
     replicas: 1,
