@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { METRIC } from '../src/metrics/metric-names.js';
+
+/** The numbers the bench reads from chainlake's `/metrics` at a point in time. */
+export interface Scrape {
+  at: number;
+  commitRows: number;
+  commits: number;
+  commitMessages: number;
+  commitSeconds: number;
+  files: number;
+  fileRows: number;
+  failures: number;
+  naks: number;
+  redeliveries: number;
+  fenced: number;
+  rssBytes: number;
+}
+
+/** Sums every series of `name` (all label sets) in a Prometheus text exposition. */
+export function metricValue(text: string, name: string): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const rest = line.slice(name.length);
+    if (rest[0] !== ' ' && rest[0] !== '{') continue;
+    const value = Number(rest.slice(rest.lastIndexOf(' ') + 1));
+    if (Number.isFinite(value)) sum += value;
+  }
+  return sum;
+}
+
+export async function scrapeMetrics(url: string): Promise<Scrape> {
+  const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
+  const text = await res.text();
+  const v = (name: string) => metricValue(text, name);
+  return {
+    at: performance.now(),
+    commitRows: v(METRIC.commitRows),
+    commits: v(`${METRIC.commitBatchMessages}_count`),
+    commitMessages: v(`${METRIC.commitBatchMessages}_sum`),
+    commitSeconds: v(`${METRIC.commitDuration}_sum`),
+    files: v(`${METRIC.commitFileRows}_count`),
+    fileRows: v(`${METRIC.commitFileRows}_sum`),
+    failures: v(METRIC.commitFailures),
+    naks: v(METRIC.naks),
+    redeliveries: v(METRIC.redeliveries),
+    fenced: v(METRIC.fenced),
+    rssBytes: v('chainlake_process_resident_memory_bytes'),
+  };
+}
+
+export interface Watermark {
+  seq: number;
+  lagMessages: number;
+  lagSeconds: number;
+}
+
+/** `GET /v1/tables/{table}/watermark`; the token `v1.<seq>` is read as its number (bench only). */
+export async function readWatermark(url: string, table: string, tenant: string): Promise<Watermark> {
+  const res = await fetch(`${url}/v1/tables/${table}/watermark`, {
+    headers: { 'x-tenant-id': tenant },
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = (await res.json()) as { watermark?: string; lag?: { messages: number; seconds: number } };
+  const m = /^v1\.(\d+)$/.exec(body.watermark ?? '');
+  if (!res.ok || !m) throw new Error(`watermark answered ${res.status}: ${JSON.stringify(body)}`);
+  return { seq: Number(m[1]), lagMessages: body.lag?.messages ?? 0, lagSeconds: body.lag?.seconds ?? 0 };
+}
+
+/** VmRSS of a process in bytes (Linux), or null when /proc cannot tell. */
+export async function procRss(pid: number): Promise<number | null> {
+  const text = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(text);
+  return m ? Number(m[1]) * 1024 : null;
+}
