@@ -5,7 +5,7 @@ import { createDb, migrateDb, type Db } from './db/index.js';
 import { startCommitter, type CommitHooks, type CommitObservation } from './commit/index.js';
 import { createApp } from './http/index.js';
 import { readLag, watchVisibility } from './lake/index.js';
-import type { IngestDeps } from './ingest/index.js';
+import { HeadCache, type IngestDeps } from './ingest/index.js';
 import { loadOrCreateKeyRing, type KeyRing } from './keys/index.js';
 import { createLog, errorText, type Log } from './log.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
@@ -25,6 +25,8 @@ export interface Services {
   store: ObjectStore;
   keyRing: KeyRing;
   metrics: Metrics;
+  /** Session heads this process appended last, shared by every transport. */
+  heads: HeadCache;
 }
 
 /** Connects to Postgres (creating and migrating the database) and NATS (creating the streams). */
@@ -36,7 +38,7 @@ export async function openServices(config: Config, log: Log = createLog(config.l
     await ensureStreams(bus, config.stream);
     const keyRing = await loadOrCreateKeyRing(config.keysDir);
     const store = createObjectStore(config);
-    return { config, log, db, bus, store, keyRing, metrics: createMetrics() };
+    return { config, log, db, bus, store, keyRing, metrics: createMetrics(), heads: new HeadCache() };
   } catch (err) {
     await db.close();
     throw err;
@@ -55,6 +57,7 @@ export function ingestDeps(s: Services): IngestDeps {
     db: s.db,
     keyRing: s.keyRing,
     limits: s.config.limits,
+    heads: s.heads,
     warn: (msg, err) => s.log('warn', msg, { err: errorText(err) }),
   };
 }

@@ -9,3 +9,4 @@ export {
 } from './ingest-batch.js';
 export { loadSessionState, findAcceptedEvent, type SessionState, type SessionKey } from './session-state.js';
 export { toUnavailable } from './to-unavailable.js';
+export { HeadCache } from './head-cache.js';

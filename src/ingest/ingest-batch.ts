@@ -21,9 +21,10 @@ import {
   type IngestRequest,
 } from '../contracts/index.js';
 import type { Db } from '../db/index.js';
-import { AppError, RetryAfterError } from '../errors.js';
+import { AppError, isAppError, RetryAfterError } from '../errors.js';
 import { findLiveTable } from '../tenancy/index.js';
 import { whenCanonical } from './check-canonical.js';
+import type { HeadCache } from './head-cache.js';
 import { checkColumns } from './check-columns.js';
 import { checkPayloadLimits } from './check-payload-limits.js';
 import { fingerprintOf, lookupIdempotencyKey, rememberIdempotencyKey } from './idempotency.js';
@@ -48,6 +49,8 @@ export interface IngestDeps {
   keyRing: KeyRing;
   limits: IngestLimits;
   visibility?: VisibilityWaiter;
+  /** Heads this process appended last; without it every ingest reads the head from the log. */
+  heads?: HeadCache;
   /** Reports failures that do not change the answer (e.g. remembering an idempotency key). */
   warn?: (message: string, err: unknown) => void;
 }
@@ -122,54 +125,61 @@ async function appendBatch(deps: IngestDeps, cmd: IngestCommand, req: IngestRequ
     return answer;
   };
 
-  let state = await loadSessionState(bus, db, key);
-  let verdict = await verifyAgainst(deps, key, batch, state);
-  if (verdict.ok && verdict.newEvents.length === 0)
-    return remember(await duplicateAnswer(deps, key, state, req.events));
+  const heads = deps.heads;
+  let state = heads?.get(key) ?? (await loadSessionState(bus, db, key));
+  for (;;) {
+    let verdict: Awaited<ReturnType<typeof verifyAgainst>>;
+    try {
+      verdict = await verifyAgainst(deps, key, batch, state);
+    } catch (err) {
+      // A cached head may be stale (another process appended): judge the sequence again on the log's head.
+      if (state.cached && isAppError(err) && err.code.startsWith('sequence_')) {
+        heads?.delete(key);
+        state = await loadSessionState(bus, db, key);
+        continue;
+      }
+      throw err;
+    }
+    if (verdict.newEvents.length === 0) return remember(await duplicateAnswer(deps, key, state, req.events));
 
-  const { envelope, data } = sealOrThrow(deps, cmd, req, state, verdict);
-  const outcome = await publishBatch(
-    bus,
-    {
-      subject: bus.names.events(cmd.tenant, cmd.table, req.session_id),
-      envelope,
-      msgId: `${cmd.tenant}.${cmd.table}.${req.session_id}.${envelope.seal.from_seq}.${envelope.seal.head_hash}`,
-      expectedLastSubjectSeq: state.lastSubjectSeq,
-      idempotencyKey: req.idempotency_key,
-      fingerprint,
-    },
-    data,
-  );
-  if (outcome.kind === 'stored') {
-    return remember(
-      successAnswer(
-        envelope.seal,
-        outcome.streamSeq,
-        verdict.duplicateCount,
-        envelope.events.length,
-        'accepted',
-      ),
+    const { envelope, data } = sealOrThrow(deps, cmd, req, state, verdict);
+    const outcome = await publishBatch(
+      bus,
+      {
+        subject: bus.names.events(cmd.tenant, cmd.table, req.session_id),
+        envelope,
+        msgId: `${cmd.tenant}.${cmd.table}.${req.session_id}.${envelope.seal.from_seq}.${envelope.seal.head_hash}`,
+        expectedLastSubjectSeq: state.lastSubjectSeq,
+        idempotencyKey: req.idempotency_key,
+        fingerprint,
+      },
+      data,
+    );
+    if (outcome.kind === 'stored') {
+      const { seal } = envelope;
+      heads?.set(key, { head: { seq: seal.seq, hash: seal.head_hash }, lastSealHash: seal.hash, lastSubjectSeq: outcome.streamSeq });
+      return remember(successAnswer(seal, outcome.streamSeq, verdict.duplicateCount, envelope.events.length, 'accepted'));
+    }
+    heads?.delete(key);
+    if (outcome.kind === 'duplicate') {
+      // Same msg-id inside the dedup window: the same events were appended by an earlier attempt.
+      const stored = await readBatchAt(bus, outcome.streamSeq);
+      if (!stored) throw new RetryAfterError('The log message of an earlier identical batch could not be read.');
+      return remember(successAnswer(stored.envelope.seal, outcome.streamSeq, req.events.length, 0, 'duplicate'));
+    }
+    const lostOnCachedHead = state.cached === true;
+    state = await loadSessionState(bus, db, key);
+    // A stale cached head lost the lock without any race: try once more on the log's head.
+    if (lostOnCachedHead) continue;
+    // Lost a real race: if the winner appended exactly these events, this is a duplicate.
+    const again = await verifyAgainst(deps, key, batch, state);
+    if (again.newEvents.length === 0) return remember(await duplicateAnswer(deps, key, state, req.events));
+    throw new AppError(
+      'concurrent_append',
+      'Another writer appended to this session first; reload the head and retry.',
+      headExtras(state.head),
     );
   }
-  if (outcome.kind === 'duplicate') {
-    // Same msg-id inside the dedup window: the same events were appended by an earlier attempt.
-    const stored = await readBatchAt(bus, outcome.streamSeq);
-    if (!stored)
-      throw new RetryAfterError('The log message of an earlier identical batch could not be read.');
-    return remember(
-      successAnswer(stored.envelope.seal, outcome.streamSeq, req.events.length, 0, 'duplicate'),
-    );
-  }
-  // Lost the optimistic lock: if the winner appended exactly these events, this is a duplicate.
-  state = await loadSessionState(bus, db, key);
-  verdict = await verifyAgainst(deps, key, batch, state);
-  if (verdict.ok && verdict.newEvents.length === 0)
-    return remember(await duplicateAnswer(deps, key, state, req.events));
-  throw new AppError(
-    'concurrent_append',
-    'Another writer appended to this session first; reload the head and retry.',
-    headExtras(state.head),
-  );
 }
 
 /** Verifies a batch against the session's head, fetching the accepted hash an older overlap needs. */

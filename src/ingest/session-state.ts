@@ -17,6 +17,8 @@ export interface SessionState {
   /** The subject's last stream sequence, for the optimistic lock (0: the log holds no message of it). */
   lastSubjectSeq: number;
   lastBatch: LoggedBatch | null;
+  /** From this process's HeadCache rather than the log: possibly stale. */
+  cached?: boolean;
 }
 
 export interface SessionKey {

@@ -7,6 +7,8 @@ import {
   type ClientEvent,
 } from '../../src/chain/index.js';
 import { makeTestChain } from '../../src/chain/make-test-chain.js';
+import { createLog } from '../../src/log.js';
+import { startServer } from '../../src/main.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
 const TABLE = 'agent_events';
@@ -290,4 +292,29 @@ describe('POST /v1/ingest/{table}', () => {
     expect(res.status).toBe(413);
     expect((await problemOf(res)).detail).toMatch(/max_payload/);
   });
+
+  it('keeps heads right when two processes append to one session in turn', async () => {
+    const other = await startServer(stack.config, ['api'], { log: createLog('error') });
+    try {
+      const chain = makeTestChain(TABLE, 's-two', 40);
+      const via = [stack.request.bind(stack), (path: string, init: { method: string; json: unknown }) =>
+        Promise.resolve(other.app!.request(path, { method: init.method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.json) }))];
+      for (let i = 0; i < 4; i++) {
+        // Each process's cached head is stale every other turn: the answer must not be.
+        const res = await via[i % 2]!(`/v1/ingest/${TABLE}`, { method: 'POST', json: { session_id: 's-two', events: chain.slice(i * 10, i * 10 + 10) } });
+        expect(res.status).toBe(202);
+        expect(((await res.json()) as Json).head.seq).toBe(i * 10 + 10);
+      }
+      // A re-send through the stale process is still a duplicate, and a fork still a conflict.
+      const again = await via[1]!(`/v1/ingest/${TABLE}`, { method: 'POST', json: { session_id: 's-two', events: chain.slice(30, 40) } });
+      expect(again.status).toBe(200);
+      const fork = makeTestChain(TABLE, 's-two', 1, { seq: 40, hash: 'c'.repeat(64) });
+      const conflict = await via[0]!(`/v1/ingest/${TABLE}`, { method: 'POST', json: { session_id: 's-two', events: fork } });
+      expect(conflict.status).toBe(409);
+      expect(((await conflict.json()) as Json).head).toEqual({ seq: 40, hash: chain[39]!.hash });
+    } finally {
+      await other.stop();
+    }
+  });
 });
+
