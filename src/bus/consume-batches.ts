@@ -4,6 +4,8 @@ import { toLogMessage, type LogMessage } from './log-message.js';
 
 export interface BatchingOptions {
   batchSize: number;
+  /** A batch also ends once its messages reach this many bytes; prefetch holds at most twice that. */
+  maxBytes: number;
   /** After the first message arrives, wait at most this long for the batch to fill. */
   maxWaitMs: number;
   /** How often leased messages get working() while they wait or are being handled. */
@@ -29,11 +31,24 @@ export async function consumeBatches(
   handle: (batch: LogMessage[]) => Promise<void>,
 ): Promise<BatchConsumer> {
   const consumer = await bus.js.consumers.get(stream, durable);
+  // Prefetch bounded in bytes (nats.js takes bytes or messages, not both): a message can be near 1 MiB.
   const messages: ConsumerMessages = await consumer.consume({
-    max_messages: opts.batchSize * 2,
+    max_bytes: opts.maxBytes * 2,
     expires: 5000,
   });
   const buffer: JsMsg[] = [];
+  let bufferedBytes = 0;
+  const full = () => buffer.length >= opts.batchSize || bufferedBytes >= opts.maxBytes;
+  const take = (): JsMsg[] => {
+    let n = 0;
+    let bytes = 0;
+    while (n < buffer.length && n < opts.batchSize && (n === 0 || bytes + buffer[n]!.data.length <= opts.maxBytes)) {
+      bytes += buffer[n]!.data.length;
+      n++;
+    }
+    bufferedBytes -= bytes;
+    return buffer.splice(0, n);
+  };
   let inHand: JsMsg[] = [];
   let stopping = false;
   let wake: (() => void) | null = null;
@@ -57,8 +72,8 @@ export async function consumeBatches(
   const pump = (async () => {
     for await (const m of messages) {
       buffer.push(m);
-      if (buffer.length >= opts.batchSize) signal();
-      else if (buffer.length === 1) signal();
+      bufferedBytes += m.data.length;
+      if (buffer.length === 1 || full()) signal();
     }
   })();
 
@@ -72,11 +87,11 @@ export async function consumeBatches(
       while (!stopping) {
         if (buffer.length === 0) await sleep(1000);
         if (stopping || buffer.length === 0) continue;
-        if (buffer.length < opts.batchSize) {
+        if (!full()) {
           await sleep(opts.maxWaitMs);
           if (stopping) break;
         }
-        inHand = buffer.splice(0, opts.batchSize);
+        inHand = take();
         await handle(inHand.map(toLogMessage));
         inHand = [];
       }
@@ -97,6 +112,7 @@ export async function consumeBatches(
       await pump.catch(() => undefined);
       // Hand buffered messages back now instead of letting their leases run out.
       for (const m of buffer.splice(0)) m.nak();
+      bufferedBytes = 0;
     },
   };
 }

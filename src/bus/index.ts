@@ -3,7 +3,7 @@ export { connectBus, type Bus, type BusOptions } from './connect-bus.js';
 export { busNames, parseEventsSubject, type BusNames } from './subjects.js';
 export { ensureStreams, type StreamSettings } from './ensure-streams.js';
 export { publishBatch, type PublishOutcome, type PublishRequest } from './publish-batch.js';
-export { readLastBatch, readBatchAt, type LoggedBatch } from './read-last-batch.js';
+export { readLastBatch, readBatchAt, readMessageTime, type LoggedBatch } from './read-last-batch.js';
 export { encodeEnvelope, HEADERS, type BatchEnvelope } from './batch-envelope.js';
 export { toVisibilityToken, parseVisibilityToken } from './visibility-token.js';
 export { isBusUnavailable } from './is-bus-unavailable.js';

@@ -25,3 +25,9 @@ export async function readBatchAt(
   if (!msg) return null;
   return { streamSeq: msg.seq, envelope: msg.json<BatchEnvelope>(), time: msg.time, subject: msg.subject };
 }
+
+/** When the message at a stream sequence was stored, without decoding it; null when there is none. */
+export async function readMessageTime(bus: Bus, streamSeq: number): Promise<Date | null> {
+  const msg = await bus.jsm.streams.getMessage(bus.names.eventsStream, { seq: streamSeq });
+  return msg ? msg.time : null;
+}

@@ -110,7 +110,12 @@ export async function startCommitter(deps: CommitterDeps): Promise<Committer> {
     bus,
     stream,
     bus.names.committerDurable,
-    { batchSize: lease.batchSize, maxWaitMs: lease.maxWaitMs, workingIntervalMs: lease.workingIntervalMs },
+    {
+      batchSize: lease.batchSize,
+      maxBytes: lease.maxBytes,
+      maxWaitMs: lease.maxWaitMs,
+      workingIntervalMs: lease.workingIntervalMs,
+    },
     handle,
   );
   return { stop: () => consumer.stop(), done: consumer.done };

@@ -68,7 +68,8 @@ export const EnvSchema = v.object({
   CHAINLAKE_STREAM_MAX_AGE_S: v.optional(int(0), '0'),
   CHAINLAKE_DEDUP_WINDOW_MS: v.optional(int(100), '120000'),
   // The committer's lease (style point 14: leases are data).
-  CHAINLAKE_COMMIT_BATCH: v.optional(int(1, 100_000), '2000'),
+  CHAINLAKE_COMMIT_BATCH: v.optional(int(1, 100_000), '500'),
+  CHAINLAKE_COMMIT_MAX_BYTES: v.optional(int(1024), String(8 * 1024 * 1024)),
   CHAINLAKE_COMMIT_MAX_WAIT_MS: v.optional(int(1, 60_000), '50'),
   CHAINLAKE_ACK_WAIT_MS: v.optional(int(1000), '30000'),
   CHAINLAKE_MAX_DELIVER: v.optional(int(1, 10_000), '100'),

@@ -28,6 +28,8 @@ export interface Config {
 /** The committer's lease and batching knobs, in one object. */
 export interface CommitterLease {
   batchSize: number;
+  /** A commit also ends once its log messages reach this many bytes. */
+  maxBytes: number;
   maxWaitMs: number;
   ackWaitMs: number;
   maxDeliver: number;
@@ -93,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     },
     committer: {
       batchSize: e.CHAINLAKE_COMMIT_BATCH,
+      maxBytes: e.CHAINLAKE_COMMIT_MAX_BYTES,
       maxWaitMs: e.CHAINLAKE_COMMIT_MAX_WAIT_MS,
       ackWaitMs: e.CHAINLAKE_ACK_WAIT_MS,
       maxDeliver: e.CHAINLAKE_MAX_DELIVER,

@@ -1,4 +1,4 @@
-import { readBatchAt, type Bus } from '../bus/index.js';
+import { readMessageTime, type Bus } from '../bus/index.js';
 import type { Db } from '../db/index.js';
 import { readWatermark } from './read-watermark.js';
 
@@ -16,8 +16,8 @@ export async function readLag(bus: Bus, db: Db): Promise<LogLag> {
   const messages = Math.max(0, info.state.last_seq - wm.seq);
   let seconds = 0;
   if (messages > 0) {
-    const oldest = await readBatchAt(bus, wm.seq + 1).catch(() => null);
-    if (oldest) seconds = Math.max(0, (Date.now() - oldest.time.getTime()) / 1000);
+    const oldest = await readMessageTime(bus, wm.seq + 1).catch(() => null);
+    if (oldest) seconds = Math.max(0, (Date.now() - oldest.getTime()) / 1000);
   }
   return { watermark: wm.seq, messages, seconds };
 }

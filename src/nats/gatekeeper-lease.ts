@@ -3,6 +3,7 @@ import type { CommitterLease } from '../config/index.js';
 /** The gatekeeper's lease and batching knobs, in one object (style point 14). */
 export interface GatekeeperLease {
   batchSize: number;
+  maxBytes: number;
   maxWaitMs: number;
   ackWaitMs: number;
   /** After this many deliveries a transiently failing message is recorded as a rejection. */
@@ -18,6 +19,7 @@ export interface GatekeeperLease {
 export function gatekeeperLease(committer: CommitterLease): GatekeeperLease {
   return {
     batchSize: Math.min(committer.batchSize, 256),
+    maxBytes: committer.maxBytes,
     maxWaitMs: committer.maxWaitMs,
     ackWaitMs: committer.ackWaitMs,
     maxDeliver: committer.maxDeliver,

@@ -57,7 +57,12 @@ export async function startGatekeeper(deps: GatekeeperDeps): Promise<Gatekeeper>
     bus,
     rawStream,
     gatekeeperDurable,
-    { batchSize: lease.batchSize, maxWaitMs: lease.maxWaitMs, workingIntervalMs: lease.workingIntervalMs },
+    {
+      batchSize: lease.batchSize,
+      maxBytes: lease.maxBytes,
+      maxWaitMs: lease.maxWaitMs,
+      workingIntervalMs: lease.workingIntervalMs,
+    },
     handle,
   );
   return { stop: () => consumer.stop(), done: consumer.done };

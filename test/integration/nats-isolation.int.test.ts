@@ -111,6 +111,7 @@ beforeAll(async () => {
     log,
     lease: {
       batchSize: 16,
+      maxBytes: 4 * 1024 * 1024,
       maxWaitMs: 20,
       ackWaitMs: 3_000,
       maxDeliver: 5,
