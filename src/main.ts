@@ -4,6 +4,7 @@ import type { Config } from './config/index.js';
 import { createDb, migrateDb, type Db } from './db/index.js';
 import { startCommitter, type CommitHooks, type CommitObservation } from './commit/index.js';
 import { createApp } from './http/index.js';
+import { startCommitterThread } from './start-committer-thread.js';
 import { readLag, watchVisibility } from './lake/index.js';
 import { HeadCache, type IngestDeps } from './ingest/index.js';
 import { loadOrCreateKeyRing, type KeyRing } from './keys/index.js';
@@ -78,6 +79,11 @@ export interface StartOptions {
   commitHooks?: CommitHooks;
   /** Sees every commit attempt (metrics, tests). */
   observeCommits?: (event: CommitObservation) => void;
+  /**
+   * Run the committer in a worker thread. Default: yes when this process also runs an ingest role.
+   * In-process commit hooks (tests) need it off.
+   */
+  committerThread?: boolean;
   /** Test-only crash points inside the gatekeeper. */
   gatekeeperHooks?: GatekeeperHooks;
   log?: Log;
@@ -107,7 +113,16 @@ export async function startServer(
   };
   try {
     if (config.auth) bootstrapKey = (await ensureBootstrapAdminKey(services.db)) ?? undefined;
-    if (roles.includes('committer')) {
+    const observe = (e: CommitObservation) => {
+      services.metrics.observeCommit(e);
+      opts.observeCommits?.(e);
+    };
+    // With ingest roles in the same process the committer gets its own thread (src/committer-thread.ts).
+    const threaded = opts.committerThread ?? roles.some((r) => r !== 'committer');
+    if (roles.includes('committer') && threaded) {
+      const thread = await startCommitterThread(config, log, observe);
+      stops.push(() => thread.stop());
+    } else if (roles.includes('committer')) {
       const committer = await startCommitter({
         bus: services.bus,
         db: services.db,
@@ -116,10 +131,7 @@ export async function startServer(
         lease: config.committer,
         log,
         hooks: opts.commitHooks,
-        observe: (e) => {
-          services.metrics.observeCommit(e);
-          opts.observeCommits?.(e);
-        },
+        observe,
       });
       committer.done.catch((err) => log('error', 'committer stopped', { err: errorText(err) }));
       stops.push(() => committer.stop());

@@ -25,8 +25,20 @@ export interface CommitterDeps {
   observe?: (event: CommitObservation) => void;
 }
 
+/** What one commit attempt did, as plain data (it crosses from the committer's thread to the metrics). */
 export type CommitObservation =
-  | { kind: 'committed'; report: CommitReport; seconds: number; redelivered: number }
+  | {
+      kind: 'committed';
+      seconds: number;
+      /** Messages committed by this attempt, and found committed already (redeliveries). */
+      committed: number;
+      alreadyDone: number;
+      /** Messages dropped because a newer delivery owns them. */
+      fenced: number;
+      rows: number;
+      fileRows: number[];
+      redelivered: number;
+    }
   | { kind: 'failed'; messages: number; seconds: number }
   | { kind: 'poisoned'; messages: number };
 
@@ -83,12 +95,7 @@ export async function startCommitter(deps: CommitterDeps): Promise<Committer> {
         decoded,
       );
       for (const m of [...report.committed, ...report.alreadyDone]) m.msg.ack();
-      deps.observe?.({
-        kind: 'committed',
-        report,
-        seconds: (performance.now() - started) / 1000,
-        redelivered: decoded.filter((m) => m.msg.deliveryCount > 1).length,
-      });
+      deps.observe?.(summarize(report, (performance.now() - started) / 1000, decoded));
     } catch (err) {
       if (err instanceof SimulatedCrash) throw err;
       log('warn', 'commit failed; will retry', { err: errorText(err), messages: batch.length });
@@ -124,4 +131,17 @@ export async function startCommitter(deps: CommitterDeps): Promise<Committer> {
 /** Thrown by a test hook to stop the committer dead, as if the process had been killed at that point. */
 export class SimulatedCrash extends Error {
   override readonly name = 'SimulatedCrash';
+}
+
+function summarize(report: CommitReport, seconds: number, decoded: DecodedMessage[]): CommitObservation {
+  return {
+    kind: 'committed',
+    seconds,
+    committed: report.committed.length,
+    alreadyDone: report.alreadyDone.length,
+    fenced: report.fenced.length,
+    rows: report.committed.reduce((n, m) => n + m.records.length, 0),
+    fileRows: report.files.map((f) => f.rows),
+    redelivered: decoded.filter((m) => m.msg.deliveryCount > 1).length,
+  };
 }

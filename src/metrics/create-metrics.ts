@@ -62,11 +62,11 @@ export function createMetrics(): Metrics {
     observeCommit(e) {
       if (e.kind === 'committed') {
         commitDuration.observe(e.seconds);
-        commitBatch.observe(e.report.committed.length + e.report.alreadyDone.length);
-        commitRows.inc(e.report.committed.reduce((n, m) => n + m.records.length, 0));
-        for (const f of e.report.files) fileRows.observe(f.rows);
+        commitBatch.observe(e.committed + e.alreadyDone);
+        commitRows.inc(e.rows);
+        for (const rows of e.fileRows) fileRows.observe(rows);
         redeliveries.inc(e.redelivered);
-        fenced.inc(e.report.fenced.length);
+        fenced.inc(e.fenced);
       } else if (e.kind === 'failed') {
         failures.inc();
         naks.inc(e.messages);

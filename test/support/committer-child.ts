@@ -21,7 +21,7 @@ const running = await startServer(loadConfig(process.env), roles, {
   observeCommits: (e) =>
     send(
       e.kind === 'committed'
-        ? { type: 'commit', committed: e.report.committed.length, alreadyDone: e.report.alreadyDone.length, fenced: e.report.fenced.length }
+        ? { type: 'commit', committed: e.committed, alreadyDone: e.alreadyDone, fenced: e.fenced }
         : { type: e.kind },
     ),
 });

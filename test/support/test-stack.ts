@@ -55,7 +55,9 @@ export async function startTestStack(label: string, opts: TestStackOptions = {})
     ...opts.env,
   });
   const roles = opts.roles ?? ROLES.filter((r) => r === 'api' || r === 'committer');
-  let running = await startServer(config, roles, { log: createLog(config.logLevel), ...opts.start });
+  // In-process committer by default: tests hook into it; test/integration/committer-thread.int.test.ts covers the thread.
+  const startOpts = (o?: StartOptions): StartOptions => ({ log: createLog(config.logLevel), committerThread: false, ...o });
+  let running = await startServer(config, roles, startOpts(opts.start));
   const bus = await connectBus({ url: config.natsUrl, prefix: config.prefix, name: 'chainlake-test' });
 
   return {
@@ -81,9 +83,9 @@ export async function startTestStack(label: string, opts: TestStackOptions = {})
       );
       return Number(row!.n);
     },
-    async restart(nextRoles = roles, startOpts = {}) {
+    async restart(nextRoles = roles, startOpts_: StartOptions = {}) {
       await running.stop();
-      running = await startServer(config, nextRoles, { log: createLog(config.logLevel), ...startOpts });
+      running = await startServer(config, nextRoles, startOpts(startOpts_));
     },
     async stop() {
       await running.stop().catch(() => undefined);

@@ -1,0 +1,53 @@
+import { Worker } from 'node:worker_threads';
+import type { CommitObservation } from './commit/index.js';
+import type { Config } from './config/index.js';
+import { errorText, type Log } from './log.js';
+
+const STOP_TIMEOUT_MS = 30_000;
+const RESTART_DELAY_MS = 1000;
+
+export interface CommitterThread {
+  stop(): Promise<void>;
+}
+
+/** Runs the committer in a worker thread, restarting it if it dies; resolves once it is committing. */
+export async function startCommitterThread(
+  config: Config,
+  log: Log,
+  observe: (e: CommitObservation) => void,
+): Promise<CommitterThread> {
+  let stopping = false;
+  let worker: Worker;
+  const spawn = () =>
+    new Promise<Worker>((resolve, reject) => {
+      const w = new Worker(new URL('./committer-thread-entry.mjs', import.meta.url), { workerData: { config } });
+      w.on('message', (m: { type: string; observation?: CommitObservation }) => {
+        if (m.type === 'ready') resolve(w);
+        else if (m.type === 'commit' && m.observation) observe(m.observation);
+      });
+      w.once('error', (err) => {
+        log('error', 'committer thread failed', { err: errorText(err) });
+        reject(err);
+      });
+      w.once('exit', (code) => {
+        if (stopping) return;
+        log('error', 'committer thread exited; restarting', { code });
+        setTimeout(() => void spawn().then((next) => (worker = next), () => undefined), RESTART_DELAY_MS);
+      });
+    });
+  worker = await spawn();
+  return {
+    async stop() {
+      stopping = true;
+      const stopped = new Promise<void>((resolve) => {
+        worker.on('message', (m: { type: string }) => m.type === 'stopped' && resolve());
+        worker.once('exit', () => resolve());
+      });
+      worker.postMessage({ type: 'stop' });
+      const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
+      await stopped;
+      clearTimeout(timer);
+      await worker.terminate();
+    },
+  };
+}
