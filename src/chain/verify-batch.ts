@@ -47,10 +47,10 @@ function checkShape(events: ClientEvent[]): Failure | null {
   return null;
 }
 
-function checkLinks(batch: ChainBatch): Failure | null {
+function checkLinks(batch: ChainBatch, canonicalPayloads?: readonly string[]): Failure | null {
   let prev: ClientEvent | undefined;
-  for (const ev of batch.events) {
-    const expected = hashEvent(batch.table, batch.session_id, ev);
+  for (const [i, ev] of batch.events.entries()) {
+    const expected = hashEvent(batch.table, batch.session_id, ev, canonicalPayloads?.[i]);
     if (expected !== ev.hash) {
       return fail(
         'hash_mismatch',
@@ -73,8 +73,14 @@ function checkLinks(batch: ChainBatch): Failure | null {
  * Verifies a batch on its own and against the accepted head (contract §4); the first failure wins.
  * An overlap with accepted events is judged by one hash: at the head, or at `anchor` (see anchorSeqFor).
  */
-export function verifyBatch(batch: ChainBatch, head: Head | null, anchor?: Head): VerifyResult {
-  const problem = checkShape(batch.events) ?? checkLinks(batch);
+export function verifyBatch(
+  batch: ChainBatch,
+  head: Head | null,
+  anchor?: Head,
+  /** The events' payloads as JCS text, when the caller has them already (saves canonicalizing twice). */
+  canonicalPayloads?: readonly string[],
+): VerifyResult {
+  const problem = checkShape(batch.events) ?? checkLinks(batch, canonicalPayloads);
   if (problem !== null) return problem;
   const events = batch.events;
   const first = events[0]!;

@@ -1,4 +1,5 @@
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { compressSync } from 'snappy';
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
 import { canonicalJson } from '../chain/index.js';
 import { BUILTIN_COLUMNS } from '../contracts/index.js';
@@ -71,6 +72,8 @@ export function toParquet(records: readonly LakeRecord[], columns: readonly Colu
     columnData,
     schema,
     codec: 'SNAPPY',
+    // The native codec (prebuilt, no install script) compresses ~3x faster than the bundled JS one.
+    compressors: { SNAPPY: (input: Uint8Array) => compressSync(input) },
     rowGroupSize: ROW_GROUP_ROWS,
     createdBy: 'chainlake',
   });

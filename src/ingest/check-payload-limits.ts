@@ -6,27 +6,33 @@ export interface PayloadLimits {
   maxDepth: number;
 }
 
-/** Finds payloads over the canonical size or nesting limit (contract §4: 400 invalid_request). */
-export function checkPayloadLimits(events: ClientEvent[], limits: PayloadLimits): FieldError[] {
+/**
+ * Canonicalizes every payload once (the hash reuses the text) and finds those over the canonical size
+ * or nesting limit (contract §4: 400 invalid_request). Throws canonicalJson's TypeError for a value JCS
+ * cannot represent; see whenCanonical.
+ */
+export function checkPayloadLimits(
+  events: ClientEvent[],
+  limits: PayloadLimits,
+): { errors: FieldError[]; canonical: string[] } {
   const errors: FieldError[] = [];
-  events.forEach((ev, i) => {
-    const depth = maxDepth(ev.payload, limits.maxDepth + 1);
-    if (depth > limits.maxDepth) {
+  const canonical = events.map((ev, i) => {
+    if (maxDepth(ev.payload, limits.maxDepth + 1) > limits.maxDepth) {
       errors.push({ path: `/events/${i}/payload`, message: `nesting depth exceeds ${limits.maxDepth}` });
-      return;
+      return '';
     }
-    // JSON.stringify is a cheap upper-bound estimate; only payloads near the limit pay for JCS.
-    const rough = Buffer.byteLength(JSON.stringify(ev.payload));
-    if (rough * 1.1 < limits.maxPayloadBytes) return;
-    const exact = Buffer.byteLength(canonicalJson(ev.payload));
-    if (exact > limits.maxPayloadBytes) {
+    const text = canonicalJson(ev.payload);
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes: most payloads need no exact count.
+    const bytes = text.length * 3 <= limits.maxPayloadBytes ? text.length : Buffer.byteLength(text);
+    if (bytes > limits.maxPayloadBytes) {
       errors.push({
         path: `/events/${i}/payload`,
-        message: `canonical payload is ${exact} bytes; the limit is ${limits.maxPayloadBytes}`,
+        message: `canonical payload is ${bytes} bytes; the limit is ${limits.maxPayloadBytes}`,
       });
     }
+    return text;
   });
-  return errors;
+  return { errors, canonical };
 }
 
 /** Depth of a JSON value (an empty object counts 1), stopping early once `stopAt` is reached. */

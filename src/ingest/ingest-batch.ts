@@ -81,14 +81,19 @@ export async function ingestBatch(deps: IngestDeps, cmd: IngestCommand): Promise
       `A batch holds at most ${deps.limits.maxEvents} events; this one has ${req.events.length}. Split it.`,
     );
   }
-  const limitErrors = whenCanonical(req.events, () => checkPayloadLimits(req.events, deps.limits), invalid);
-  if (limitErrors.length > 0) throw invalid(limitErrors);
+  const limits = whenCanonical(req.events, () => checkPayloadLimits(req.events, deps.limits), invalid);
+  if (limits.errors.length > 0) throw invalid(limits.errors);
 
-  const answer = await toUnavailable(() => appendBatch(deps, cmd, req));
+  const answer = await toUnavailable(() => appendBatch(deps, cmd, req, limits.canonical));
   return finish(deps, answer, cmd.waitMs);
 }
 
-async function appendBatch(deps: IngestDeps, cmd: IngestCommand, req: IngestRequest): Promise<IngestAnswer> {
+async function appendBatch(
+  deps: IngestDeps,
+  cmd: IngestCommand,
+  req: IngestRequest,
+  canonicalPayloads: string[],
+): Promise<IngestAnswer> {
   const { bus, db } = deps;
   if (!bus.isConnected()) throw new RetryAfterError('The event log is unreachable; nothing was written.', 1);
   const table = await findLiveTable(db, cmd.tenant, cmd.table);
@@ -130,7 +135,7 @@ async function appendBatch(deps: IngestDeps, cmd: IngestCommand, req: IngestRequ
   for (;;) {
     let verdict: Awaited<ReturnType<typeof verifyAgainst>>;
     try {
-      verdict = await verifyAgainst(deps, key, batch, state);
+      verdict = await verifyAgainst(deps, key, batch, state, canonicalPayloads);
     } catch (err) {
       // A cached head may be stale (another process appended): judge the sequence again on the log's head.
       if (state.cached && isAppError(err) && err.code.startsWith('sequence_')) {
@@ -172,7 +177,7 @@ async function appendBatch(deps: IngestDeps, cmd: IngestCommand, req: IngestRequ
     // A stale cached head lost the lock without any race: try once more on the log's head.
     if (lostOnCachedHead) continue;
     // Lost a real race: if the winner appended exactly these events, this is a duplicate.
-    const again = await verifyAgainst(deps, key, batch, state);
+    const again = await verifyAgainst(deps, key, batch, state, canonicalPayloads);
     if (again.newEvents.length === 0) return remember(await duplicateAnswer(deps, key, state, req.events));
     throw new AppError(
       'concurrent_append',
@@ -188,6 +193,7 @@ async function verifyAgainst(
   key: SessionKey,
   batch: ChainBatch,
   state: SessionState,
+  canonicalPayloads?: readonly string[],
 ): Promise<VerifyResult & { ok: true }> {
   const anchorSeq = anchorSeqFor(batch.events, state.head);
   let anchor: Head | undefined;
@@ -197,7 +203,7 @@ async function verifyAgainst(
       throw new RetryAfterError(`Event ${anchorSeq} is accepted but not yet committed; retry shortly.`);
     anchor = { seq: anchorSeq, hash: accepted.hash };
   }
-  const verdict = whenCanonical(batch.events, () => verifyBatch(batch, state.head, anchor), invalid);
+  const verdict = whenCanonical(batch.events, () => verifyBatch(batch, state.head, anchor, canonicalPayloads), invalid);
   if (verdict.ok) return verdict;
   const extras = verdict.code.startsWith('sequence_')
     ? headExtras(state.head)
