@@ -10,6 +10,9 @@ export const HASH_PATTERN = /^[0-9a-f]{64}$/;
 export const RFC3339_PATTERN =
   /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 
+/** The message of the check that a string holds no lone surrogate (not expressible in JSON Schema). */
+export const WELL_FORMED = 'must be well-formed Unicode (no lone surrogate)';
+
 export const TenantSchema = v.pipe(
   v.string(),
   v.regex(TENANT_PATTERN, 'must match ^[a-z0-9][a-z0-9_-]{0,62}$'),

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { TABLE_PATTERN, TableNameSchema } from './names.js';
+import { TABLE_PATTERN, TableNameSchema, WELL_FORMED } from './names.js';
 
 /** Columns every lake row has (contract §6); a declared column may not take one of these names. */
 export const BUILTIN_COLUMNS = [
@@ -32,7 +32,16 @@ export const ColumnSchema = v.strictObject({
 export const CreateTableSchema = v.pipe(
   v.strictObject({
     name: TableNameSchema,
-    description: v.optional(v.pipe(v.string(), v.maxLength(1000)), ''),
+    // Postgres text cannot hold U+0000; a lone surrogate would be stored as U+FFFD.
+    description: v.optional(
+      v.pipe(
+        v.string(),
+        v.maxLength(1000),
+        v.regex(/^[^\u0000]*$/, 'must not contain U+0000'),
+        v.check((d) => d.isWellFormed(), WELL_FORMED),
+      ),
+      '',
+    ),
     columns: v.optional(v.pipe(v.array(ColumnSchema), v.maxLength(200)), []),
   }),
   v.forward(

@@ -8,6 +8,7 @@ import { EventSchema, JsonObjectSchema } from './event.js';
 import { IngestAnswerSchema } from './ingest-answer.js';
 import { IngestRequestSchema } from './ingest-request.js';
 import { ProblemSchema } from './problem.js';
+import { WELL_FORMED } from './names.js';
 import { SealSchema } from './seal.js';
 import { BUILTIN_COLUMNS, ColumnSchema, CreateTableSchema } from './table.js';
 
@@ -76,6 +77,7 @@ const CONTRACTS: readonly Contract[] = [
 const CHECKS: Record<string, (current: JsonSchema) => JsonSchema> = {
   'CHAIN_SEAL is reserved for the server': (s) => ({ ...s, not: { const: 'CHAIN_SEAL' } }),
   'is a built-in column name': (s) => ({ ...s, not: { enum: [...BUILTIN_COLUMNS] } }),
+  [WELL_FORMED]: (s) => ({ ...s, $comment: 'no lone surrogates (well-formed UTF-16)' }),
   // Uniqueness by one member has no JSON Schema keyword; the server enforces it.
   'column names must be unique': (s) => ({ ...s, $comment: 'column names must be unique' }),
 };
