@@ -30,8 +30,11 @@ export function metricValue(text: string, name: string): number {
   return sum;
 }
 
+/** A saturated server answers scrapes late (they queue behind large ingest requests); that is data, not failure. */
+const SCRAPE_TIMEOUT_MS = 60_000;
+
 export async function scrapeMetrics(url: string): Promise<Scrape> {
-  const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) });
   if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
   const text = await res.text();
   const v = (name: string) => metricValue(text, name);
@@ -61,7 +64,7 @@ export interface Watermark {
 export async function readWatermark(url: string, table: string, tenant: string): Promise<Watermark> {
   const res = await fetch(`${url}/v1/tables/${table}/watermark`, {
     headers: { 'x-tenant-id': tenant },
-    signal: AbortSignal.timeout(10_000),
+    signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS),
   });
   const body = (await res.json()) as { watermark?: string; lag?: { messages: number; seconds: number } };
   const m = /^v1\.(\d+)$/.exec(body.watermark ?? '');
