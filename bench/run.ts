@@ -1,3 +1,4 @@
+import { loadConfig } from '../src/config/index.js';
 /**
  * `npm run bench`: starts chainlake as a child process with its own prefix, database and object store,
  * drives it from a forked load process, measures the bare ceilings on the same bytes, prints a table
@@ -157,7 +158,8 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
     options: { ...opts, transports: opts.transports.join(','), extraBatches: opts.extraBatches.join(',') },
     config: {
       roles: roles.join(','),
-      commit_batch: process.env.CHAINLAKE_COMMIT_BATCH ?? '2000 (default)',
+      commit_batch: process.env.CHAINLAKE_COMMIT_BATCH ?? `${loadConfig({}).committer.batchSize} (default)`,
+      commit_max_bytes: process.env.CHAINLAKE_COMMIT_MAX_BYTES ?? `${loadConfig({}).committer.maxBytes} (default)`,
       commit_max_wait_ms: process.env.CHAINLAKE_COMMIT_MAX_WAIT_MS ?? '50 (default)',
       nats_max_payload: bus.maxPayload(),
       event_bytes: Math.round(perEvent),
