@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -14,6 +13,7 @@ import { createLog } from '../../src/log.js';
 import { startGatekeeper, startIngestService, type Gatekeeper } from '../../src/nats/index.js';
 import { createTable } from '../../src/tenancy/index.js';
 import { eventually } from '../support/lake-check.js';
+import { freePort, waitForPort } from '../support/ports.js';
 import { createTestDatabase } from '../support/test-db.js';
 
 // The tenant-isolation configuration of docs/nats.md, on a throwaway server (so the prefix is the default).
@@ -74,14 +74,7 @@ beforeAll(async () => {
   server = spawn(BIN, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   server.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr = (stderr + c).slice(-4000)));
-  await eventually(
-    async () => {
-      if (server!.exitCode !== null) throw new Error(`nats-server exited: ${stderr}`);
-      return tcpReachable(port);
-    },
-    10_000,
-    'the throwaway nats-server',
-  );
+  await waitForPort(port, 10_000, `the throwaway nats-server (${stderr})`);
 
   // chainlake's own service user, logging in with the credentials in its NATS_URL.
   const chainlakeBus: Bus = await connectBus({
@@ -216,28 +209,3 @@ describe('tenant isolation with NATS permissions', () => {
     sub.unsubscribe();
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const p = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(p));
-    });
-  });
-}
-
-function tcpReachable(p: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port: p });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1_000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
