@@ -463,6 +463,20 @@ function otherValue(current: unknown): fc.Arbitrary<unknown> {
   });
 }
 
+/** A generated replay with one field of one record of `kind` set to another value. */
+function oneFieldChanged(kind: 'event' | 'seal', fields: readonly string[]) {
+  return replayArb.chain(({ c, records }) => {
+    const candidates = records.map((r, i) => [r, i] as const).filter(([r]) => r.kind === kind);
+    return fc
+      .constantFrom(...candidates)
+      .chain(([r, i]) =>
+        fc
+          .constantFrom(...fields)
+          .chain((field) => otherValue(r[field]).map((value) => ({ c, records, i, field, value }))),
+      );
+  });
+}
+
 describe('verifyChain on generated replays', () => {
   it('finds a replay of a valid chain valid, whatever the batch sizes', () => {
     fc.assert(
@@ -476,16 +490,7 @@ describe('verifyChain on generated replays', () => {
   });
 
   it('catches any change to any field of an event record, with hash_mismatch for its content', () => {
-    const arb = replayArb.chain(({ c, records }) => {
-      const events = records.map((r, i) => [r, i] as const).filter(([r]) => r.kind === 'event');
-      return fc
-        .constantFrom(...events)
-        .chain(([r, i]) =>
-          fc
-            .constantFrom(...EVENT_FIELDS)
-            .chain((field) => otherValue(r[field]).map((value) => ({ c, records, i, field, value }))),
-        );
-    });
+    const arb = oneFieldChanged('event', EVENT_FIELDS);
     fc.assert(
       fc.property(arb, ({ c, records, i, field, value }) => {
         const changed = records.map((r, j) => (j === i ? { ...r, [field]: value } : r));
@@ -501,16 +506,7 @@ describe('verifyChain on generated replays', () => {
   });
 
   it('catches any change to any field of a seal record', () => {
-    const arb = replayArb.chain(({ c, records }) => {
-      const seals = records.map((r, i) => [r, i] as const).filter(([r]) => r.kind === 'seal');
-      return fc
-        .constantFrom(...seals)
-        .chain(([r, i]) =>
-          fc
-            .constantFrom(...SEAL_FIELDS)
-            .chain((field) => otherValue(r[field]).map((value) => ({ c, records, i, field, value }))),
-        );
-    });
+    const arb = oneFieldChanged('seal', SEAL_FIELDS);
     fc.assert(
       fc.property(arb, ({ c, records, i, field, value }) => {
         const changed = records.map((r, j) => (j === i ? { ...r, [field]: value } : r));

@@ -1,16 +1,10 @@
 import type { CommitterLease } from '../config/index.js';
 
-/** The gatekeeper's lease and batching knobs, in one object (style point 14). */
-export interface GatekeeperLease {
-  batchSize: number;
-  maxBytes: number;
-  maxWaitMs: number;
-  ackWaitMs: number;
-  /** After this many deliveries a transiently failing message is recorded as a rejection. */
-  maxDeliver: number;
-  workingIntervalMs: number;
-  /** nak delays for successive transient failures; the last repeats. */
-  backoffMs: number[];
+/**
+ * The gatekeeper's lease and batching knobs, in one object (style point 14): the committer's, where
+ * `maxDeliver` is the delivery after which a transiently failing message is recorded as a rejection.
+ */
+export interface GatekeeperLease extends CommitterLease {
   /** Sessions verified at the same time; one session's messages always go one after the other. */
   concurrency: number;
 }
