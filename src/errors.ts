@@ -1,6 +1,6 @@
 /**
  * The closed set of errors chainlake answers with. Each transport maps them in one place:
- * HTTP → problem+json (src/http/problem.ts), NATS → service error headers, the bus → ack decisions.
+ * HTTP and NATS → problem+json (src/problem.ts), the bus → ack decisions.
  */
 
 /** Every problem code of the wire contract, with its HTTP status and title. */

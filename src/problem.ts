@@ -1,4 +1,5 @@
-import { AppError, isAppError, PROBLEMS, RetryAfterError } from '../errors.js';
+/** The contract's problem body (RFC 9457) for any error; HTTP answers it, NATS replies with it. */
+import { AppError, isAppError, PROBLEMS, RetryAfterError } from './errors.js';
 
 export interface ProblemResponse {
   status: number;

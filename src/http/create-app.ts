@@ -6,7 +6,7 @@ import { authenticateApiKey } from '../tenancy/index.js';
 import type { AppDeps } from './app-deps.js';
 import type { AppEnv } from './app-env.js';
 import { authenticate } from './auth.js';
-import { toProblem } from './problem.js';
+import { toProblem } from '../problem.js';
 import { requireKnownTable } from './require-known-table.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';

@@ -1,7 +1,7 @@
 import { publishNotice, toAckDecision, type Bus } from '../bus/index.js';
 import type { IngestAnswer } from '../contracts/index.js';
 import { isAppError } from '../errors.js';
-import { toProblem } from '../http/index.js';
+import { toProblem } from '../problem.js';
 import { ingestBatch, type IngestDeps } from '../ingest/index.js';
 import { errorText, type Log } from '../log.js';
 import type { Metrics } from '../metrics/index.js';

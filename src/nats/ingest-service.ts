@@ -1,6 +1,6 @@
 import { serveRequests, type Bus, type RequestService, type ServiceReply } from '../bus/index.js';
 import { AppError, isAppError } from '../errors.js';
-import { toProblem } from '../http/index.js';
+import { toProblem } from '../problem.js';
 import { ingestBatch, type IngestDeps } from '../ingest/index.js';
 import type { Log } from '../log.js';
 import { errorText } from '../log.js';
