@@ -1,5 +1,7 @@
 import { GENESIS_HASH, sealKeyFromSeed, signSeal, type ClientEvent } from '../src/chain/index.js';
-import { encodeEnvelope, type Bus } from '../src/bus/index.js';
+import { canonicalJson } from '../src/chain/index.js';
+import type { Bus } from '../src/bus/index.js';
+import { encodeLogBody } from '../src/wire/index.js';
 import { timedPasses, type CeilingSample } from './ceiling-sample.js';
 import { ceilingStream } from './drop-resources.js';
 
@@ -78,7 +80,7 @@ function sealAll(sample: CeilingSample, prefix: string): { subject: string; data
     lastSeal.set(sessionId, seal.hash);
     return {
       subject: `${prefix}.ceiling.${sample.tenant}.${sample.table}.${sessionId}`,
-      data: encodeEnvelope({ events, seal }),
+      data: Buffer.from(encodeLogBody(events, events.map((e) => canonicalJson(e.payload)), seal)),
     };
   });
 }

@@ -129,6 +129,7 @@ export async function startServer(
         store: services.store,
         sealKeys: services.keyRing.publicKeys,
         lease: config.committer,
+        verify: config.commitVerify,
         log,
         hooks: opts.commitHooks,
         observe,

@@ -11,8 +11,8 @@ export const HEADERS = {
   idempotencyKey: 'Chainlake-Idempotency-Key',
   /** Identifies the request's events, so the committer can remember its idempotency key. */
   fingerprint: 'Chainlake-Request-Fingerprint',
+  /** Events in the request (accepted + duplicate), for the remembered answer. */
+  requestCount: 'Chainlake-Request-Count',
+  /** The gatekeeper's Ed25519 tag over the message (src/chain/log-tag.ts). */
+  signature: 'Chainlake-Log-Signature',
 } as const;
-
-export function encodeEnvelope(env: BatchEnvelope): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(env));
-}

@@ -20,7 +20,10 @@ export interface LogMessage {
   term(): void;
 }
 
-export function toLogMessage(m: JsMsg): LogMessage {
+type Settle = Pick<LogMessage, 'ack' | 'nak' | 'term'>;
+
+/** Wraps a JsMsg; `settle` replaces how it is acked, nak'ed or terminated (e.g. with its duplicates). */
+export function toLogMessage(m: JsMsg, settle?: Settle): LogMessage {
   return {
     streamSeq: m.seq,
     subject: m.subject,
@@ -28,10 +31,10 @@ export function toLogMessage(m: JsMsg): LogMessage {
     time: m.time,
     deliveryCount: m.info.deliveryCount,
     header: (name) => m.headers?.get(name) || undefined,
-    ack: () => m.ack(),
-    nak: (delayMs) => m.nak(delayMs),
+    ack: settle?.ack ?? (() => m.ack()),
+    nak: settle?.nak ?? ((delayMs) => m.nak(delayMs)),
     working: () => m.working(),
     // nats-server 2.9 ignores term with a reason and redelivers; term() without one works.
-    term: () => m.term(),
+    term: settle?.term ?? (() => m.term()),
   };
 }

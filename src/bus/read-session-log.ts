@@ -1,5 +1,5 @@
 import type { Bus } from './connect-bus.js';
-import type { BatchEnvelope } from './batch-envelope.js';
+import { HEADERS, type BatchEnvelope } from './batch-envelope.js';
 import { readLastBatch, type LoggedBatch } from './read-last-batch.js';
 
 export interface ReadLogOptions {
@@ -15,7 +15,7 @@ export async function* readSessionLog(
   bus: Bus,
   subject: string,
   opts: ReadLogOptions = {},
-): AsyncGenerator<LoggedBatch> {
+): AsyncGenerator<LoggedBatch & { data: Uint8Array; signed: boolean }> {
   const idleMs = opts.idleTimeoutMs ?? 10_000;
   const last = await readLastBatch(bus, subject);
   if (!last) return;
@@ -34,7 +34,9 @@ export async function* readSessionLog(
   try {
     for await (const m of messages) {
       clearTimeout(timer);
-      yield { streamSeq: m.seq, envelope: m.json<BatchEnvelope>(), time: m.time };
+      // `signed`: the gatekeeper tagged it, so its body has encodeLogBody's canonical layout.
+      const signed = m.headers?.get(HEADERS.signature) !== undefined && m.headers?.get(HEADERS.signature) !== '';
+      yield { streamSeq: m.seq, envelope: m.json<BatchEnvelope>(), time: m.time, data: m.data, signed };
       if (m.seq >= last.streamSeq) return;
       arm();
     }

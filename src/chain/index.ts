@@ -13,3 +13,4 @@ export { fromBase64Url, toBase64Url } from './base64url.js';
 export { verifyChain } from './verify-chain.js';
 export { parseReplayRecord } from './parse-replay-record.js';
 export type { EventRecord, ParsedRecord, SealRecord } from './parse-replay-record.js';
+export { signLogTag, verifyLogTag, type LogTagInput } from './log-tag.js';

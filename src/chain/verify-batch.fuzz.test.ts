@@ -218,7 +218,7 @@ describe('verifyBatch on generated chains', () => {
     );
   });
 
-  it('answers broken_link at any event rehashed over a prev_hash that does not link', () => {
+  it('answers broken_link at any event rehashed over a prev_hash that does not link (sequence_conflict at event 1)', () => {
     const arb = chainArb().chain((c) =>
       fc
         .integer({ min: 1, max: c.events.length })
@@ -231,7 +231,11 @@ describe('verifyBatch on generated chains', () => {
     fc.assert(
       fc.property(arb, ({ c, seq, prev_hash }) => {
         const events = c.events.map((e) => (e.seq === seq ? rehash(c, { ...e, prev_hash }) : e));
-        expect(verifyBatch(batchOf(c, events), null)).toMatchObject({ ok: false, code: 'broken_link', seq });
+        // Contract v1.1: event 1 of a new session not linking to 64 zeros conflicts with the (null) head;
+        // with more events, event 2 no longer links to the rehashed event 1 first.
+        const expected =
+          seq > 1 ? { code: 'broken_link', seq } : events.length > 1 ? { code: 'broken_link', seq: 2 } : { code: 'sequence_conflict', seq: 1 };
+        expect(verifyBatch(batchOf(c, events), null)).toMatchObject({ ok: false, ...expected });
       }),
       run,
     );

@@ -96,9 +96,9 @@ describe('verifyBatch', () => {
     expect(result.ok || result.detail).toMatch(/prev_hash/);
   });
 
-  it('reports broken_link when event 1 does not link to 64 zeros', () => {
+  it('reports sequence_conflict when event 1 of a new session does not link to 64 zeros (contract v1.1)', () => {
     const first = rehash({ ...at(1), prev_hash: 'b'.repeat(64) });
-    expect(verifyBatch(batch([first]), null)).toMatchObject({ ok: false, code: 'broken_link', seq: 1 });
+    expect(verifyBatch(batch([first]), null)).toMatchObject({ ok: false, code: 'sequence_conflict', seq: 1 });
   });
 
   it('reports the first failure when there are several', () => {

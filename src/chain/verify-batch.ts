@@ -58,9 +58,6 @@ function checkLinks(batch: ChainBatch, canonicalPayloads?: readonly string[]): F
         `event ${ev.seq}: hash is ${ev.hash} but the event hashes to ${expected}`,
       );
     }
-    if (ev.seq === 1 && ev.prev_hash !== GENESIS_HASH) {
-      return fail('broken_link', ev.seq, 'event 1: prev_hash must be 64 zeros');
-    }
     if (prev !== undefined && ev.prev_hash !== prev.hash) {
       return fail('broken_link', ev.seq, `event ${ev.seq}: prev_hash is not the hash of event ${prev.seq}`);
     }
@@ -95,11 +92,14 @@ export function verifyBatch(
     );
   }
   if (first.seq === h + 1) {
+    // A new session's head hash is 64 zeros (contract §4): event 1 linking elsewhere is a conflict too.
     if (first.prev_hash !== (head?.hash ?? GENESIS_HASH)) {
       return fail(
         'sequence_conflict',
         first.seq,
-        `event ${first.seq}: prev_hash is not the hash of the accepted head ${h}`,
+        head
+          ? `event ${first.seq}: prev_hash is not the hash of the accepted head ${h}`
+          : `event ${first.seq}: prev_hash must be 64 zeros for a session with nothing accepted`,
       );
     }
     return { ok: true, duplicateCount: 0, newEvents: events };

@@ -4,7 +4,8 @@ import { busNames, connectBus } from '../bus/index.js';
 import type { Config } from '../config/index.js';
 import { SESSION_ID_PATTERN, TABLE_PATTERN, TENANT_PATTERN } from '../contracts/index.js';
 import { AppError } from '../errors.js';
-import { readLakeRecords, recordText, replayFromLog, replayStream, type SessionKey } from '../replay/index.js';
+import { readLakeRecords, replayFromLog, replayStream, type SessionKey } from '../replay/index.js';
+import { recordText } from '../wire/index.js';
 import { createObjectStore } from '../store/index.js';
 import { withDb } from './with-db.js';
 

@@ -21,6 +21,13 @@ export interface CommitDeps {
   now?: () => Date;
 }
 
+/** Messages with their Parquet files written: ready for the commit transaction. */
+export interface PreparedCommit {
+  messages: DecodedMessage[];
+  files: WrittenFile[];
+  committedAt: Date;
+}
+
 export interface CommitReport {
   /** Committed by this call: ack them. */
   committed: DecodedMessage[];
@@ -28,6 +35,8 @@ export interface CommitReport {
   alreadyDone: DecodedMessage[];
   /** Leased to a newer delivery elsewhere: leave them alone. */
   fenced: DecodedMessage[];
+  /** Copies of a batch stored from another message: never commit, reject them. */
+  copies: DecodedMessage[];
   files: WrittenFile[];
   watermark: number | null;
 }
@@ -35,39 +44,66 @@ export interface CommitReport {
 const MAX_ATTEMPTS = 5;
 
 /**
- * Commits decoded messages exactly once: record the lease epoch, write Parquet, then one Postgres
- * transaction. Messages found done or fenced inside the transaction are dropped and the rest retried.
+ * Claims the messages' lease epochs and writes their Parquet files: the step that runs while the
+ * previous transaction commits. The claim is in before any transaction of ours, so a zombie holding
+ * an older delivery is fenced off from then on.
  */
-export async function commitBatch(deps: CommitDeps, messages: DecodedMessage[]): Promise<CommitReport> {
-  const report: CommitReport = { committed: [], alreadyDone: [], fenced: [], files: [], watermark: null };
-  await claimLeases(deps.db, deps.stream, messages);
-  let pending = messages;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
-    const committedAt = deps.now?.() ?? new Date();
-    const files = await writeFiles(deps.store, deps.stream, pending, committedAt, deps.columnsOf);
-    const seqs = pending.map((m) => m.msg.streamSeq);
-    await deps.hooks?.afterParquet?.(seqs);
-    const outcome = await runCommitTransaction(deps.db, {
-      stream: deps.stream,
-      messages: pending,
-      files,
-      committedAt,
-    });
+export async function prepareCommit(deps: CommitDeps, messages: DecodedMessage[]): Promise<PreparedCommit> {
+  const committedAt = deps.now?.() ?? new Date();
+  const [, files] = await Promise.all([
+    claimLeases(deps.db, deps.stream, messages),
+    writeFiles(deps.store, deps.stream, messages, committedAt, deps.columnsOf),
+  ]);
+  await deps.hooks?.afterParquet?.(messages.map((m) => m.msg.streamSeq));
+  return { messages, files, committedAt };
+}
+
+/**
+ * Commits prepared messages exactly once in one Postgres transaction. Messages found done, fenced or
+ * copied inside it are dropped, and the rest retried with freshly written files.
+ */
+export async function finishCommit(deps: CommitDeps, first: PreparedCommit): Promise<CommitReport> {
+  const report: CommitReport = { committed: [], alreadyDone: [], fenced: [], copies: [], files: [], watermark: null };
+  let prepared = first;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const outcome = await runCommitTransaction(deps.db, { stream: deps.stream, ...prepared });
     if (outcome.kind === 'committed') {
-      await deps.hooks?.afterCommit?.(seqs);
-      report.committed = pending;
-      report.files = files;
+      await deps.hooks?.afterCommit?.(prepared.messages.map((m) => m.msg.streamSeq));
+      report.committed = prepared.messages;
+      report.files = prepared.files;
       report.watermark = outcome.watermark;
       return report;
     }
     const done = new Set(outcome.done);
     const fenced = new Set(outcome.fenced);
-    report.alreadyDone.push(...pending.filter((m) => done.has(m.msg.streamSeq)));
-    report.fenced.push(...pending.filter((m) => fenced.has(m.msg.streamSeq) && !done.has(m.msg.streamSeq)));
-    pending = pending.filter((m) => !done.has(m.msg.streamSeq) && !fenced.has(m.msg.streamSeq));
+    const copies = new Set(outcome.copies);
+    const rest: DecodedMessage[] = [];
+    for (const m of prepared.messages) {
+      const s = m.msg.streamSeq;
+      if (done.has(s)) report.alreadyDone.push(m);
+      else if (fenced.has(s)) report.fenced.push(m);
+      else if (copies.has(s)) report.copies.push(m);
+      else rest.push(m);
+    }
+    if (rest.length === 0) return report;
+    prepared = await prepareCommit(deps, rest);
   }
-  if (pending.length > 0) throw new Error(`commit did not settle after ${MAX_ATTEMPTS} attempts`);
-  return report;
+  throw new Error(`commit did not settle after ${MAX_ATTEMPTS} attempts`);
+}
+
+/** Prepares and commits in one go (tests, and callers that do not pipeline). */
+export async function commitBatch(deps: CommitDeps, messages: DecodedMessage[]): Promise<CommitReport> {
+  return finishCommit(deps, await prepareCommit(deps, dedupeMessages(messages)));
+}
+
+/** One entry per stream sequence: NATS 2.9 can hand out the same message twice in one fetch. */
+export function dedupeMessages(messages: DecodedMessage[]): DecodedMessage[] {
+  const bySeq = new Map<number, DecodedMessage>();
+  for (const m of messages) {
+    const seen = bySeq.get(m.msg.streamSeq);
+    if (!seen || m.msg.deliveryCount > seen.msg.deliveryCount) bySeq.set(m.msg.streamSeq, m);
+  }
+  return bySeq.size === messages.length ? messages : [...bySeq.values()];
 }
 
 /** Records each message's delivery count: a commit holding an older delivery is then fenced off. */

@@ -1,57 +1,54 @@
-import * as v from 'valibot';
-import {
-  canonicalJson,
-  hashEvent,
-  GENESIS_HASH,
-  verifySeal,
-  type ClientEvent,
-  type Seal,
-} from '../chain/index.js';
+import type { KeyObject } from 'node:crypto';
+import { GENESIS_HASH, canonicalJson, hashEvent, verifyLogTag, verifySeal } from '../chain/index.js';
 import { HEADERS, parseEventsSubject, toVisibilityToken, type LogMessage } from '../bus/index.js';
-import { EventSchema, SealSchema } from '../contracts/index.js';
 import { NonRetriableError } from '../errors.js';
-import type { LakeRecord } from './lake-record.js';
+import { batchRecords, decodeLogBody, type BatchRecords, type LogBody } from '../wire/index.js';
 
-const EnvelopeSchema = v.object({ events: v.pipe(v.array(EventSchema), v.minLength(1)), seal: SealSchema });
+/** How much the committer re-checks: the gatekeeper's tag only, or every hash and seal too (audits). */
+export type CommitVerify = 'tag' | 'full';
 
 /** A log message decoded into the records it commits. */
 export interface DecodedMessage {
   msg: LogMessage;
-  tenant: string;
-  table: string;
-  sessionId: string;
-  events: ClientEvent[];
-  seal: Seal;
+  batch: BatchRecords;
   idempotencyKey?: string;
   fingerprint?: string;
-  records: LakeRecord[];
+  /** Events in the original request (accepted + duplicate), with an idempotency key. */
+  requestCount?: number;
 }
 
+export interface DecodeContext {
+  prefix: string;
+  keys: Map<string, KeyObject>;
+  verify: CommitVerify;
+}
+
+const poison = (code: string, msg: LogMessage, detail: string) =>
+  new NonRetriableError(code, `message ${msg.streamSeq}: ${detail}`);
+
 /**
- * Decodes and re-checks a log message. The gatekeeper verified it already; checking again here means a
- * message written around it (a producer with publish rights on the log) can never enter the lake.
+ * Decodes a log message after checking the gatekeeper's tag over it, so a message written around the
+ * gatekeeper (publish rights on the log, no key) never enters the lake. The events' hashes were checked
+ * before the tag was made; `verify: 'full'` checks them again anyway.
  */
-export function decodeMessage(
-  prefix: string,
-  msg: LogMessage,
-  sealKeys: Map<string, import('node:crypto').KeyObject>,
-): DecodedMessage {
-  const where = parseEventsSubject(prefix, msg.subject);
-  if (!where)
-    throw new NonRetriableError('invalid_request', `subject ${msg.subject} is not an events subject`);
-  let parsed: v.InferOutput<typeof EnvelopeSchema>;
-  try {
-    parsed = v.parse(EnvelopeSchema, JSON.parse(new TextDecoder().decode(msg.data)));
-  } catch (err) {
-    throw new NonRetriableError('invalid_request', `message ${msg.streamSeq} is not a batch envelope`, {
-      cause: err,
-    });
+export function decodeMessage(ctx: DecodeContext, msg: LogMessage): DecodedMessage {
+  const where = parseEventsSubject(ctx.prefix, msg.subject);
+  if (!where) throw new NonRetriableError('invalid_request', `subject ${msg.subject} is not an events subject`);
+  const idempotencyKey = msg.header(HEADERS.idempotencyKey);
+  const fingerprint = msg.header(HEADERS.fingerprint);
+  const countText = msg.header(HEADERS.requestCount);
+  const requestCount = countText === undefined ? undefined : Number(countText);
+  const tagged = { subject: msg.subject, idempotencyKey, fingerprint, requestCount, body: msg.data };
+  if (!verifyLogTag(ctx.keys, tagged, msg.header(HEADERS.signature))) {
+    throw poison('log_signature_invalid', msg, 'no valid gatekeeper signature: not written by chainlake ingest');
   }
-  const { events } = parsed;
-  const seal = parsed.seal as Seal;
-  const sealCheck = verifySeal(seal, sealKeys);
-  if (!sealCheck.ok)
-    throw new NonRetriableError(sealCheck.code, `message ${msg.streamSeq}: ${sealCheck.detail}`);
+  let body: LogBody;
+  try {
+    body = decodeLogBody(Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength).toString('utf8'), true);
+  } catch (err) {
+    throw new NonRetriableError('invalid_request', `message ${msg.streamSeq} is not a batch envelope`, { cause: err });
+  }
+  const { events, seal } = body;
   const last = events[events.length - 1]!;
   if (
     seal.tenant !== where.tenant ||
@@ -61,73 +58,32 @@ export function decodeMessage(
     seal.seq !== last.seq ||
     seal.head_hash !== last.hash
   ) {
-    throw new NonRetriableError(
-      'seal_context_mismatch',
-      `message ${msg.streamSeq}: the seal does not cover its events`,
-    );
+    throw poison('seal_context_mismatch', msg, 'the seal does not cover its events');
   }
-
-  const token = toVisibilityToken(msg.streamSeq);
-  const records: LakeRecord[] = [];
-  let prev: ClientEvent | null = null;
-  for (const ev of events) {
-    const payload = canonicalJson(ev.payload);
-    if (hashEvent(where.table, where.sessionId, ev, payload) !== ev.hash) {
-      throw new NonRetriableError(
-        'hash_mismatch',
-        `message ${msg.streamSeq}: event ${ev.seq} does not match its hash`,
-      );
-    }
-    if (
-      prev
-        ? ev.seq !== prev.seq + 1 || ev.prev_hash !== prev.hash
-        : ev.seq === 1 && ev.prev_hash !== GENESIS_HASH
-    ) {
-      throw new NonRetriableError('broken_link', `message ${msg.streamSeq}: event ${ev.seq} does not link`);
-    }
-    prev = ev;
-    records.push({
-      tenant: where.tenant,
-      table: where.table,
-      session_id: where.sessionId,
-      seq: ev.seq,
-      kind: 'event',
-      type: ev.type,
-      ts: ev.ts,
-      payload,
-      fields: ev.payload,
-      prev_hash: ev.prev_hash,
-      hash: ev.hash,
-      visibility_token: token,
-      ingested_at: msg.time,
-      stream_seq: msg.streamSeq,
-    });
-  }
-  records.push({
-    tenant: where.tenant,
-    table: where.table,
-    session_id: where.sessionId,
-    seq: seal.seq,
-    kind: 'seal',
-    type: 'CHAIN_SEAL',
-    ts: seal.sealed_at,
-    payload: canonicalJson(seal),
-    fields: null,
-    prev_hash: seal.prev_seal_hash,
-    hash: seal.hash,
-    visibility_token: token,
-    ingested_at: msg.time,
-    stream_seq: msg.streamSeq,
-  });
+  if (ctx.verify === 'full') verifyFully(ctx, msg, where.table, where.sessionId, body);
   return {
     msg,
-    tenant: where.tenant,
-    table: where.table,
-    sessionId: where.sessionId,
-    events,
-    seal,
-    idempotencyKey: msg.header(HEADERS.idempotencyKey),
-    fingerprint: msg.header(HEADERS.fingerprint),
-    records,
+    batch: batchRecords(where, toVisibilityToken(msg.streamSeq), body),
+    idempotencyKey,
+    fingerprint,
+    requestCount: requestCount !== undefined && Number.isSafeInteger(requestCount) ? requestCount : undefined,
   };
+}
+
+/** Every seal signature, payload canonical form, hash and link, as ingest checked them. */
+function verifyFully(ctx: DecodeContext, msg: LogMessage, table: string, sessionId: string, body: LogBody): void {
+  const sealCheck = verifySeal(body.seal, ctx.keys);
+  if (!sealCheck.ok) throw poison(sealCheck.code, msg, sealCheck.detail);
+  let prev: LogBody['events'][number] | null = null;
+  for (const [i, ev] of body.events.entries()) {
+    const payload = canonicalJson(ev.payload);
+    if (payload !== body.payloadJcs[i] || hashEvent(table, sessionId, ev, payload) !== ev.hash) {
+      throw poison('hash_mismatch', msg, `event ${ev.seq} does not match its hash`);
+    }
+    const broken = prev
+      ? ev.seq !== prev.seq + 1 || ev.prev_hash !== prev.hash
+      : ev.seq === 1 && ev.prev_hash !== GENESIS_HASH;
+    if (broken) throw poison('broken_link', msg, `event ${ev.seq} does not link`);
+    prev = ev;
+  }
 }

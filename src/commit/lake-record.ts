@@ -21,9 +21,4 @@ export interface LakeRecord {
   stream_seq: number;
 }
 
-/** A declared column of a table (contract §4 "Tables"). */
-export interface ColumnDef {
-  name: string;
-  type: 'string' | 'int64' | 'double' | 'boolean' | 'timestamp' | 'json';
-  required?: boolean;
-}
+export type { ColumnDef } from '../contracts/index.js';

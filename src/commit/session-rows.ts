@@ -1,35 +1,55 @@
 import type postgres from 'postgres';
-import { toVisibilityToken } from '../bus/index.js';
+import { acceptedAnswer } from '../wire/index.js';
 import type { DecodedMessage } from './decode-message.js';
 
+/**
+ * Stores one row per message: its range, counts, times and the replay lines of its records. Multi-row
+ * VALUES, not unnest arrays: each lines text travels as its own parameter, with no array escaping.
+ */
+export function insertBatches(tx: postgres.TransactionSql, messages: DecodedMessage[]) {
+  const rows = messages.map(({ msg, batch }) => ({
+    tenant: batch.tenant,
+    table_name: batch.table,
+    session_id: batch.sessionId,
+    from_seq: batch.events[0]!.seq,
+    to_seq: batch.seal.seq,
+    stream_seq: msg.streamSeq,
+    event_count: batch.events.length,
+    first_ts: batch.events[0]!.ts,
+    last_ts: batch.events[batch.events.length - 1]!.ts,
+    ingested_at: msg.time.toISOString(),
+    records: batch.lines,
+  }));
+  return tx`insert into batches ${tx(rows)}`;
+}
+
 /** Advances each touched session's committed head and counters (one row per session per commit). */
-export async function upsertSessions(tx: postgres.TransactionSql, messages: DecodedMessage[]): Promise<void> {
-  const bySession = new Map<
-    string,
-    { m: DecodedMessage; events: number; seals: number; lastStreamSeq: number }
-  >();
+export function upsertSessions(tx: postgres.TransactionSql, messages: DecodedMessage[]) {
+  const bySession = new Map<string, { m: DecodedMessage; events: number; seals: number; lastStreamSeq: number }>();
   for (const m of messages) {
-    const k = `${m.tenant}\u0000${m.table}\u0000${m.sessionId}`;
+    const b = m.batch;
+    const k = `${b.tenant}\u0000${b.table}\u0000${b.sessionId}`;
     const agg = bySession.get(k);
     if (!agg) {
-      bySession.set(k, { m, events: m.events.length, seals: 1, lastStreamSeq: m.msg.streamSeq });
+      bySession.set(k, { m, events: b.events.length, seals: 1, lastStreamSeq: m.msg.streamSeq });
       continue;
     }
-    agg.events += m.events.length;
+    agg.events += b.events.length;
     agg.seals += 1;
     agg.lastStreamSeq = Math.max(agg.lastStreamSeq, m.msg.streamSeq);
-    if (m.seal.seq > agg.m.seal.seq) agg.m = m;
+    if (b.seal.seq > agg.m.batch.seal.seq) agg.m = m;
   }
   const rows = [...bySession.values()];
+  const seal = (r: (typeof rows)[number]) => r.m.batch.seal;
   // Commits of one session may complete out of order across committers: the head only moves forward.
-  await tx`
+  return tx`
     insert into sessions as s (tenant, table_name, session_id, head_seq, head_hash, last_seal, last_seal_hash,
                                event_count, seal_count, last_stream_seq, updated_at)
     select t, tb, sid, hs, hh, ls::jsonb, lsh, ec, sc, lss, now() from unnest(
-      ${rows.map((r) => r.m.tenant)}::text[], ${rows.map((r) => r.m.table)}::text[],
-      ${rows.map((r) => r.m.sessionId)}::text[], ${rows.map((r) => r.m.seal.seq)}::bigint[],
-      ${rows.map((r) => r.m.seal.head_hash)}::text[], ${rows.map((r) => JSON.stringify(r.m.seal))}::text[],
-      ${rows.map((r) => r.m.seal.hash)}::text[], ${rows.map((r) => r.events)}::bigint[],
+      ${rows.map((r) => r.m.batch.tenant)}::text[], ${rows.map((r) => r.m.batch.table)}::text[],
+      ${rows.map((r) => r.m.batch.sessionId)}::text[], ${rows.map((r) => seal(r).seq)}::bigint[],
+      ${rows.map((r) => seal(r).head_hash)}::text[], ${rows.map((r) => r.m.batch.sealJcs)}::text[],
+      ${rows.map((r) => seal(r).hash)}::text[], ${rows.map((r) => r.events)}::bigint[],
       ${rows.map((r) => r.seals)}::bigint[], ${rows.map((r) => r.lastStreamSeq)}::bigint[])
       as x(t, tb, sid, hs, hh, ls, lsh, ec, sc, lss)
     on conflict (tenant, table_name, session_id) do update set
@@ -47,32 +67,30 @@ export async function upsertSessions(tx: postgres.TransactionSql, messages: Deco
  * Remembers idempotency keys carried by log messages, so a key outlives JetStream's dedup window even
  * when the ingest process died before it could record the key itself.
  */
-export async function recordIdempotency(
-  tx: postgres.TransactionSql,
-  messages: DecodedMessage[],
-): Promise<void> {
+export function recordIdempotency(tx: postgres.TransactionSql, messages: DecodedMessage[]) {
   const keyed = messages.filter((m) => m.idempotencyKey !== undefined && m.fingerprint !== undefined);
-  if (keyed.length === 0) return;
-  const answers = keyed.map((m) => {
-    const requested = Number(m.fingerprint!.split(':').at(-2));
-    return JSON.stringify({
+  if (keyed.length === 0) return Promise.resolve([]);
+  const rows = keyed.map((m) => {
+    const answer = acceptedAnswer({
+      seal: m.batch.seal,
+      visibilityToken: m.batch.visibilityToken,
+      acceptedCount: m.batch.events.length,
+      duplicateCount: Math.max(0, (m.requestCount ?? m.batch.events.length) - m.batch.events.length),
       status: 'accepted',
-      table: m.table,
-      session_id: m.sessionId,
-      accepted_count: m.events.length,
-      duplicate_count: Math.max(0, requested - m.events.length),
-      head: { seq: m.seal.seq, hash: m.seal.head_hash },
-      seal: m.seal,
-      visibility_token: toVisibilityToken(m.msg.streamSeq),
-      visible: false,
     });
+    return {
+      tenant: m.batch.tenant,
+      table_name: m.batch.table,
+      key: m.idempotencyKey!,
+      fingerprint: m.fingerprint!,
+      session_id: m.batch.sessionId,
+      visibility_token: m.batch.visibilityToken,
+      answer,
+    };
   });
-  await tx`
+  return tx`
     insert into idempotency_keys (tenant, table_name, key, fingerprint, session_id, visibility_token, answer)
-    select t, tb, k, f, sid, vt, a::jsonb from unnest(
-      ${keyed.map((m) => m.tenant)}::text[], ${keyed.map((m) => m.table)}::text[],
-      ${keyed.map((m) => m.idempotencyKey!)}::text[], ${keyed.map((m) => m.fingerprint!)}::text[],
-      ${keyed.map((m) => m.sessionId)}::text[], ${keyed.map((m) => toVisibilityToken(m.msg.streamSeq))}::text[],
-      ${answers}::text[]) as x(t, tb, k, f, sid, vt, a)
+    select tenant, table_name, key, fingerprint, session_id, visibility_token, answer
+    from json_populate_recordset(null::idempotency_keys, ${JSON.stringify(rows)}::json)
     on conflict do nothing`;
 }

@@ -2,6 +2,7 @@ import type { ObjectStore } from '../store/index.js';
 import type { DecodedMessage } from './decode-message.js';
 import type { ColumnDef } from './lake-record.js';
 import { lakeFileKey } from './lake-file-key.js';
+import { lakeRows } from './lake-rows.js';
 import type { WrittenFile } from './snapshot-rows.js';
 import { toParquet } from './to-parquet.js';
 
@@ -15,16 +16,16 @@ export async function writeFiles(
 ): Promise<WrittenFile[]> {
   const groups = new Map<string, DecodedMessage[]>();
   for (const m of messages) {
-    const k = `${m.tenant}/${m.table}`;
+    const k = `${m.batch.tenant}/${m.batch.table}`;
     const group = groups.get(k);
     if (group) group.push(m);
     else groups.set(k, [m]);
   }
   return Promise.all(
     [...groups.values()].map(async (group) => {
-      const { tenant, table } = group[0]!;
+      const { tenant, table } = group[0]!.batch;
       const seqs = group.map((m) => m.msg.streamSeq);
-      const records = group.flatMap((m) => m.records);
+      const records = group.flatMap(lakeRows);
       const body = toParquet(records, await columnsOf(tenant, table));
       const key = lakeFileKey(stream, tenant, table, committedAt, seqs);
       await store.put(key, body, 'application/vnd.apache.parquet');

@@ -70,7 +70,9 @@ export const EnvSchema = v.object({
   // The committer's lease (style point 14: leases are data).
   CHAINLAKE_COMMIT_BATCH: v.optional(int(1, 100_000), '500'),
   CHAINLAKE_COMMIT_MAX_BYTES: v.optional(int(1024), String(8 * 1024 * 1024)),
-  CHAINLAKE_COMMIT_MAX_WAIT_MS: v.optional(int(1, 60_000), '50'),
+  CHAINLAKE_COMMIT_MAX_WAIT_MS: v.optional(int(0, 60_000), '0'),
+  // tag: check the gatekeeper's signature per message; full: also every seal and event hash (audits).
+  CHAINLAKE_COMMIT_VERIFY: v.optional(v.picklist(['tag', 'full'], 'must be tag or full'), 'tag'),
   CHAINLAKE_ACK_WAIT_MS: v.optional(int(1000), '30000'),
   CHAINLAKE_MAX_DELIVER: v.optional(int(1, 10_000), '100'),
   CHAINLAKE_WORKING_INTERVAL_MS: v.optional(int(100), '10000'),

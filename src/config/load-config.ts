@@ -23,6 +23,8 @@ export interface Config {
   limits: { maxBodyBytes: number; maxEvents: number; maxPayloadBytes: number; maxDepth: number };
   stream: { replicas: number; maxBytes: number; maxAgeMs: number; dedupWindowMs: number };
   committer: CommitterLease;
+  /** How much the committer re-checks of each log message (CHAINLAKE_COMMIT_VERIFY). */
+  commitVerify: 'tag' | 'full';
 }
 
 /** The committer's lease and batching knobs, in one object. */
@@ -102,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       workingIntervalMs: e.CHAINLAKE_WORKING_INTERVAL_MS,
       backoffMs: [250, 1000, 5000, 15000],
     },
+    commitVerify: e.CHAINLAKE_COMMIT_VERIFY,
   };
 }
 

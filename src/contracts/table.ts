@@ -28,6 +28,9 @@ export const ColumnSchema = v.strictObject({
   required: v.optional(v.boolean(), false),
 });
 
+/** A declared column of a table (contract §4 "Tables"), as stored in the catalog. */
+export type ColumnDef = v.InferInput<typeof ColumnSchema>;
+
 /** The body of `POST /v1/tables`. */
 export const CreateTableSchema = v.pipe(
   v.strictObject({

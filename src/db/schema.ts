@@ -9,7 +9,7 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
-import type { ColumnDef } from '../commit/lake-record.js';
+import type { ColumnDef } from '../contracts/table.js';
 
 /** Every query against these tables carries `tenant` in its WHERE (style point 11). */
 
@@ -65,26 +65,28 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.tenant, t.tableName, t.key] })],
 );
 
-/** Committed events and seals, one row per record; (seq, kind) order is the stored order. */
-export const records = pgTable(
-  'records',
+/**
+ * One row per committed log message (an accepted batch): its events and seal as the exact NDJSON lines
+ * replay serves (src/wire), so a replay page or stream is a slice or concatenation of stored text.
+ */
+export const batches = pgTable(
+  'batches',
   {
     tenant: text('tenant').notNull(),
     tableName: text('table_name').notNull(),
     sessionId: text('session_id').notNull(),
-    seq: bigint('seq', { mode: 'number' }).notNull(),
-    kind: text('kind').$type<'event' | 'seal'>().notNull(),
-    type: text('type').notNull(),
-    ts: text('ts').notNull(),
-    /** Exact JCS text (event payload, or the whole seal): replay returns these bytes. */
-    payload: text('payload').notNull(),
-    prevHash: text('prev_hash').notNull(),
-    hash: text('hash').notNull(),
-    visibilityToken: text('visibility_token').notNull(),
+    /** The batch's first and last event seq; its seal has seq `to_seq`. */
+    fromSeq: bigint('from_seq', { mode: 'number' }).notNull(),
+    toSeq: bigint('to_seq', { mode: 'number' }).notNull(),
     streamSeq: bigint('stream_seq', { mode: 'number' }).notNull(),
+    eventCount: integer('event_count').notNull(),
+    firstTs: text('first_ts').notNull(),
+    lastTs: text('last_ts').notNull(),
     ingestedAt: timestamp('ingested_at', { withTimezone: true }).notNull(),
+    /** One replay record a line (events in seq order, then the seal), each ending in a newline. */
+    records: text('records').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenant, t.tableName, t.sessionId, t.seq, t.kind] })],
+  (t) => [primaryKey({ columns: [t.tenant, t.tableName, t.sessionId, t.fromSeq] })],
 );
 
 /** The committed head and counters of each session. */

@@ -1,5 +1,5 @@
-import { signSeal, type ClientEvent, type SealKey } from '../chain/index.js';
-import { encodeEnvelope, type BatchEnvelope } from '../bus/index.js';
+import { signSeal, type ClientEvent, type Seal, type SealKey } from '../chain/index.js';
+import { encodeLogBody } from '../wire/index.js';
 
 export interface SealBatchInput {
   tenant: string;
@@ -7,15 +7,13 @@ export interface SealBatchInput {
   sessionId: string;
   /** The events that extend the head (never empty). */
   events: ClientEvent[];
+  /** Their payloads' JCS texts, as hashed. */
+  payloadJcs: string[];
   prevSealHash: string;
 }
 
-/** Seals the new events of a batch and encodes the one log message that carries them. */
-export function sealBatch(
-  key: SealKey,
-  input: SealBatchInput,
-  now = new Date(),
-): { envelope: BatchEnvelope; data: Uint8Array } {
+/** Seals the new events of a batch and encodes the one log message body that carries them. */
+export function sealBatch(key: SealKey, input: SealBatchInput, now = new Date()): { seal: Seal; data: Uint8Array } {
   const first = input.events[0]!;
   const last = input.events[input.events.length - 1]!;
   const seal = signSeal(
@@ -31,6 +29,5 @@ export function sealBatch(
     },
     key,
   );
-  const envelope: BatchEnvelope = { events: input.events, seal };
-  return { envelope, data: encodeEnvelope(envelope) };
+  return { seal, data: Buffer.from(encodeLogBody(input.events, input.payloadJcs, seal), 'utf8') };
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { GENESIS_HASH, type Head, type Seal } from '../chain/index.js';
 import {
   findBatchInLog,
@@ -8,7 +8,7 @@ import {
   toVisibilityToken,
 } from '../bus/index.js';
 import type { Db } from '../db/index.js';
-import { records, sessions } from '../db/schema.js';
+import { sessions } from '../db/schema.js';
 
 /** Where a session stands before a batch is appended to it. */
 export interface SessionState {
@@ -87,24 +87,17 @@ export async function findAcceptedEvent(
   };
   const fromLast = inBatch(state.lastBatch);
   if (fromLast) return fromLast;
-  const scope = and(
-    eq(records.tenant, key.tenant),
-    eq(records.tableName, key.table),
-    eq(records.sessionId, key.sessionId),
-  );
-  const [event] = await db.orm
-    .select({ hash: records.hash, token: records.visibilityToken })
-    .from(records)
-    .where(and(scope, eq(records.seq, seq), eq(records.kind, 'event')));
-  if (event) {
-    const [seal] = await db.orm
-      .select({ payload: records.payload })
-      .from(records)
-      .where(and(scope, gte(records.seq, seq), eq(records.kind, 'seal')))
-      .orderBy(asc(records.seq))
-      .limit(1);
-    if (seal)
-      return { hash: event.hash, visibilityToken: event.token, seal: JSON.parse(seal.payload) as Seal };
+  const [row] = await db.sql<{ stream_seq: string; records: string; from_seq: string }[]>`
+    select stream_seq, from_seq, records from batches
+    where tenant = ${key.tenant} and table_name = ${key.table} and session_id = ${key.sessionId}
+      and from_seq <= ${seq} and to_seq >= ${seq}
+    order by from_seq desc limit 1`;
+  if (row) {
+    // A batch's lines are its events in seq order, then its seal (src/wire batchRecords).
+    const lines = row.records.split('\n');
+    const event = JSON.parse(lines[seq - Number(row.from_seq)]!) as { hash: string };
+    const { kind: _kind, ...seal } = JSON.parse(lines[lines.length - 2]!) as Seal & { kind: 'seal' };
+    return { hash: event.hash, visibilityToken: toVisibilityToken(Number(row.stream_seq)), seal };
   }
   const [committed] = await db.orm
     .select({ lastStreamSeq: sessions.lastStreamSeq })

@@ -5,7 +5,7 @@ import type { Db } from '../db/index.js';
 import { getSnapshot, latestSnapshot } from '../lake/index.js';
 import type { ObjectStore } from '../store/index.js';
 import type { SessionKey } from './read-records.js';
-import type { StoredRecord } from './record-text.js';
+import type { StoredRecord } from '../wire/index.js';
 
 interface LakeRow {
   session_id: string;
@@ -51,10 +51,7 @@ export async function readLakeRecords(
   }
   rows.sort((a, b) => Number(a.seq - b.seq) || a.kind.localeCompare(b.kind));
 
-  const texts = await db.sql<{ seq: string; kind: string; ts: string }[]>`
-    select seq::text as seq, kind, ts from records
-    where tenant = ${k.tenant} and table_name = ${k.table} and session_id = ${k.sessionId}`;
-  const tsText = new Map(texts.map((t) => [`${t.seq}/${t.kind}`, t.ts]));
+  const tsText = await committedTimestamps(db, k);
   const seen = new Set<string>();
   const records: StoredRecord[] = [];
   for (const row of rows) {
@@ -95,4 +92,24 @@ function micros(ts: string): bigint | null {
   } catch {
     return null;
   }
+}
+
+/** The verbatim `ts` of each committed record, by `seq/kind`, read from the batches' stored lines. */
+async function committedTimestamps(db: Db, k: SessionKey): Promise<Map<string, string>> {
+  const rows = await db.sql<{ records: string }[]>`
+    select records from batches
+    where tenant = ${k.tenant} and table_name = ${k.table} and session_id = ${k.sessionId}`;
+  const ts = new Map<string, string>();
+  for (const row of rows) {
+    for (const line of row.records.split('\n')) {
+      if (line === '') continue;
+      try {
+        const r = JSON.parse(line) as { seq: number; kind: string; ts?: string; sealed_at?: string };
+        ts.set(`${r.seq}/${r.kind}`, (r.kind === 'seal' ? r.sealed_at : r.ts) ?? '');
+      } catch {
+        // An unreadable stored line is reported by verification of the database, not here.
+      }
+    }
+  }
+  return ts;
 }

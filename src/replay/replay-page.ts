@@ -1,6 +1,5 @@
 import { toVisibilityToken } from '../bus/index.js';
-import { pageEnd, readRecords, type SessionKey } from './read-records.js';
-import { recordText } from './record-text.js';
+import { pageEnd, readLines, type SessionKey } from './read-records.js';
 import { assertSessionExists, watermarkOf, type ReplayDeps } from './replay-deps.js';
 
 export interface PageQuery {
@@ -17,17 +16,18 @@ export interface ReplayPage {
 
 /**
  * One page of a session's committed records (contract §4): `limit` events after `afterSeq` and the
- * seal(s) right after the last one. Read at one watermark and serialised from the stored JCS text, so the
- * same question at the same watermark always gives the same bytes.
+ * seal(s) right after the last one. Read at one watermark and cut from the stored lines, so the same
+ * question at the same watermark always gives the same bytes.
  */
 export async function replayPage(deps: ReplayDeps, k: SessionKey, q: PageQuery): Promise<ReplayPage> {
   const watermark = await watermarkOf(deps);
   const end = await pageEnd(deps.db, k, q.afterSeq, q.limit, watermark);
-  const records = await readRecords(deps.db, k, { afterSeq: q.afterSeq, upToSeq: end.upToSeq, watermark });
-  if (records.length === 0) await assertSessionExists(deps, k);
+  const lines = await readLines(deps.db, k, { afterSeq: q.afterSeq, upToSeq: end.upToSeq, watermark });
+  if (lines.length === 0) await assertSessionExists(deps, k);
   const next = end.more ? end.upToSeq : null;
   const token = toVisibilityToken(watermark);
-  const events = records.map((r) => recordText(k.table, k.sessionId, r)).join(',');
+  // The lines are one JSON record each: the page's array is them joined by commas.
+  const events = lines.length === 0 ? '' : lines.slice(0, -1).replaceAll('\n', ',');
   return {
     json: `{"events":[${events}],"next_after_seq":${next === null ? 'null' : next},"watermark":${JSON.stringify(token)}}`,
     watermark: token,

@@ -1,6 +1,5 @@
 import { toVisibilityToken } from '../bus/index.js';
-import { pageEnd, streamRecords, type SessionKey } from './read-records.js';
-import { recordText } from './record-text.js';
+import { pageEnd, streamLines, type SessionKey } from './read-records.js';
 import { assertSessionExists, watermarkOf, type ReplayDeps } from './replay-deps.js';
 
 export interface StreamQuery {
@@ -22,12 +21,9 @@ export interface ReplayStream {
 export async function replayStream(deps: ReplayDeps, k: SessionKey, q: StreamQuery): Promise<ReplayStream> {
   const watermark = await watermarkOf(deps);
   await assertSessionExists(deps, k);
-  const upToSeq =
-    q.limit === undefined ? null : (await pageEnd(deps.db, k, q.afterSeq, q.limit, watermark)).upToSeq;
-  async function* chunks(): AsyncGenerator<string> {
-    for await (const records of streamRecords(deps.db, k, { afterSeq: q.afterSeq, upToSeq, watermark })) {
-      yield records.map((r) => recordText(k.table, k.sessionId, r) + '\n').join('');
-    }
-  }
-  return { watermark: toVisibilityToken(watermark), chunks: chunks() };
+  const upToSeq = q.limit === undefined ? null : (await pageEnd(deps.db, k, q.afterSeq, q.limit, watermark)).upToSeq;
+  return {
+    watermark: toVisibilityToken(watermark),
+    chunks: streamLines(deps.db, k, { afterSeq: q.afterSeq, upToSeq, watermark }),
+  };
 }

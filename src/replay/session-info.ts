@@ -1,8 +1,8 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Head, Seal } from '../chain/index.js';
 import { readLastBatch, type Bus } from '../bus/index.js';
 import type { Db } from '../db/index.js';
-import { records, sessions } from '../db/schema.js';
+import { sessions } from '../db/schema.js';
 import { AppError } from '../errors.js';
 
 export interface SessionInfo {
@@ -28,15 +28,7 @@ export async function getSessionInfo(
   table: string,
   sessionId: string,
 ): Promise<SessionInfo> {
-  const events = and(
-    eq(records.tenant, tenant),
-    eq(records.tableName, table),
-    eq(records.sessionId, sessionId),
-    eq(records.kind, 'event'),
-  );
-  const tsAt = (order: typeof asc) =>
-    db.orm.select({ ts: records.ts }).from(records).where(events).orderBy(order(records.seq)).limit(1);
-  const [last, [row], [first], [latest]] = await Promise.all([
+  const [last, [row], [times]] = await Promise.all([
     readLastBatch(bus, bus.names.events(tenant, table, sessionId)),
     db.orm
       .select()
@@ -44,8 +36,9 @@ export async function getSessionInfo(
       .where(
         and(eq(sessions.tenant, tenant), eq(sessions.tableName, table), eq(sessions.sessionId, sessionId)),
       ),
-    tsAt(asc),
-    tsAt(desc),
+    db.sql<{ first_ts: string | null; last_ts: string | null }[]>`
+      select (select first_ts from batches b where ${scope(db, tenant, table, sessionId)} order by from_seq limit 1) as first_ts,
+             (select last_ts from batches b where ${scope(db, tenant, table, sessionId)} order by from_seq desc limit 1) as last_ts`,
   ]);
   if (!last && !row)
     throw new AppError(
@@ -62,7 +55,10 @@ export async function getSessionInfo(
     last_seal: lastSeal,
     event_count: row?.eventCount ?? 0,
     seal_count: row?.sealCount ?? 0,
-    first_ts: first?.ts ?? null,
-    last_ts: latest?.ts ?? null,
+    first_ts: times?.first_ts ?? null,
+    last_ts: times?.last_ts ?? null,
   };
 }
+
+const scope = (db: Db, tenant: string, table: string, sessionId: string) =>
+  db.sql`b.tenant = ${tenant} and b.table_name = ${table} and b.session_id = ${sessionId}`;

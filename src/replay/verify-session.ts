@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { verifyChain, type ChainProblem, type ChainReport } from '../chain/index.js';
-import { streamRecords, type SessionKey } from './read-records.js';
+import { streamLines, type SessionKey } from './read-records.js';
 import { readLakeRecords } from './lake-records.js';
-import { recordText, type StoredRecord } from './record-text.js';
+import { recordText, type StoredRecord } from '../wire/index.js';
 import type { ObjectStore } from '../store/index.js';
 import { assertSessionExists, watermarkOf, type ReplayDeps } from './replay-deps.js';
 
@@ -52,9 +52,24 @@ export async function verifySession(
   const watermark = await watermarkOf(deps);
   await assertSessionExists(deps, k);
   // verifyChain walks an array; the cursor at least keeps the rows' raw text out of memory at once.
-  const rows: StoredRecord[] = [];
-  for await (const chunk of streamRecords(deps.db, k, { afterSeq: 0, upToSeq: null, watermark })) rows.push(...chunk);
-  return verifyRows(k, rows, keys);
+  const records: unknown[] = [];
+  const problems: ChainProblem[] = [];
+  for await (const chunk of streamLines(deps.db, k, { afterSeq: 0, upToSeq: null, watermark })) {
+    for (const line of chunk.split('\n')) {
+      if (line === '') continue;
+      try {
+        const record = JSON.parse(line) as Record<string, unknown>;
+        records.push(record);
+        if (record.kind === 'seal' && record.tenant !== k.tenant) {
+          const seq = Number(record.seq) || 0;
+          problems.push({ seq, code: 'seal_context_mismatch', detail: `seal ${seq} is not of tenant ${k.tenant}` });
+        }
+      } catch {
+        records.push(line); // as the offline verifier does: reported as invalid_record
+      }
+    }
+  }
+  return withProblems(verifyChain(records, keys, { table: k.table, session_id: k.sessionId }), problems);
 }
 
 /**
@@ -72,6 +87,7 @@ export async function verifyLakeSession(
   return verifyRows(k, lake.records, keys, lake.problems);
 }
 
+/** Parquet rows keep the seal's columns beside its payload: those copies are checked too. */
 function verifyRows(k: SessionKey, rows: StoredRecord[], keys: Map<string, KeyObject>, extra: ChainProblem[] = []): ChainReport {
   const records: unknown[] = [];
   const rowProblems: ChainProblem[] = [...extra];
@@ -81,7 +97,10 @@ function verifyRows(k: SessionKey, rows: StoredRecord[], keys: Map<string, KeyOb
     const problem = row.kind === 'seal' ? sealRowProblem(k, row, record) : null;
     if (problem) rowProblems.push(problem);
   }
-  const report = verifyChain(records, keys, { table: k.table, session_id: k.sessionId });
-  const errors = [...report.errors, ...rowProblems].sort((a, b) => a.seq - b.seq);
+  return withProblems(verifyChain(records, keys, { table: k.table, session_id: k.sessionId }), rowProblems);
+}
+
+function withProblems(report: ChainReport, problems: ChainProblem[]): ChainReport {
+  const errors = [...report.errors, ...problems].sort((a, b) => a.seq - b.seq);
   return { ...report, valid: errors.length === 0, errors };
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson, type ClientEvent } from '../../src/chain/index.js';
 import { makeTestChain } from '../../src/chain/make-test-chain.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { alterStoredLine, withPayload } from '../support/alter-stored.js';
 
 const TABLE = 'agent_events';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -32,7 +33,7 @@ const page = async (session: string, query = '') => {
 
 const kinds = (records: Json[]) => records.map((r) => (r.kind === 'seal' ? `s${r.seq}` : r.seq));
 
-const sql = () => stack.running.services.db.sql;
+const db = () => stack.running.services.db;
 
 beforeAll(async () => {
   stack = await startTestStack('replay', { roles: ['api', 'committer'] });
@@ -164,8 +165,7 @@ describe('GET …/verify', () => {
 
   it('reports an event payload altered in Postgres, naming its seq', async () => {
     await ingestVisible('s-alter', makeTestChain(TABLE, 's-alter', 6), [6]);
-    await sql()`update records set payload = ${canonicalJson({ n: 999, text: 'event 3' })}
-      where session_id = 's-alter' and seq = 3 and kind = 'event'`;
+    await alterStoredLine(db(), { table: TABLE, session: 's-alter', seq: 3, kind: 'event' }, withPayload(canonicalJson({ n: 999, text: 'event 3' })));
     const report = (await (await stack.request(`${base('s-alter')}/verify`)).json()) as Json;
     expect(report.valid).toBe(false);
     expect(report.errors).toContainEqual(expect.objectContaining({ seq: 3, code: 'hash_mismatch' }));
@@ -174,30 +174,32 @@ describe('GET …/verify', () => {
     expect(records[2].payload).toEqual({ n: 999, text: 'event 3' });
   });
 
-  it('reports a seal altered in Postgres, in its payload or in its columns', async () => {
+  it('reports a seal altered in Postgres, in its signed body or in its hash', async () => {
     await ingestVisible('s-seal', makeTestChain(TABLE, 's-seal', 9), [3, 3, 3]);
-    const [row] = await sql()<{ payload: string }[]>`
-      select payload from records where session_id = 's-seal' and seq = 6 and kind = 'seal'`;
-    const seal = { ...JSON.parse(row!.payload), sealed_at: '2020-01-01T00:00:00.000Z' };
-    await sql()`update records set payload = ${canonicalJson(seal)}
-      where session_id = 's-seal' and seq = 6 and kind = 'seal'`;
-    await sql()`update records set hash = ${'e'.repeat(64)}
-      where session_id = 's-seal' and seq = 9 and kind = 'seal'`;
+    const reseal = (edit: (seal: Json) => Json) => (line: string) => {
+      const { kind: _kind, ...seal } = JSON.parse(line) as Json;
+      return `{"kind":"seal",${canonicalJson(edit(seal)).slice(1)}`;
+    };
+    await alterStoredLine(db(), { table: TABLE, session: 's-seal', seq: 6, kind: 'seal' }, reseal((s) => ({ ...s, sealed_at: '2020-01-01T00:00:00.000Z' })));
+    await alterStoredLine(db(), { table: TABLE, session: 's-seal', seq: 9, kind: 'seal' }, reseal((s) => ({ ...s, hash: 'e'.repeat(64) })));
     const report = (await (await stack.request(`${base('s-seal')}/verify`)).json()) as Json;
     expect(report).toMatchObject({ valid: false, checked_events: 9, checked_seals: 3 });
     expect(report.errors).toContainEqual(expect.objectContaining({ seq: 6, code: 'seal_signature_invalid' }));
-    expect(report.errors).toContainEqual(expect.objectContaining({ seq: 9, code: 'seal_row_mismatch' }));
+    expect(report.errors).toContainEqual(expect.objectContaining({ seq: 9, code: 'seal_hash_mismatch' }));
   });
 
-  it('keeps every line valid JSON when a stored payload is not JSON any more', async () => {
+  it('serves a stored line that is not JSON any more as stored, and reports it', async () => {
     await ingestVisible('s-junk', makeTestChain(TABLE, 's-junk', 2), [2]);
-    await sql()`update records set payload = 'not json' where session_id = 's-junk' and seq = 2`;
+    await alterStoredLine(db(), { table: TABLE, session: 's-junk', seq: 2, kind: 'event' }, withPayload('not json'));
     const res = await stack.request(`${base('s-junk')}/events`, {
       headers: { accept: 'application/x-ndjson' },
     });
     const lines = (await res.text()).trim().split('\n');
-    expect(lines.map((l) => JSON.parse(l).kind)).toEqual(['event', 'event', 'seal']);
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toContain('"payload":not json,');
+    expect([JSON.parse(lines[0]!).kind, JSON.parse(lines[2]!).kind]).toEqual(['event', 'seal']);
     const report = (await (await stack.request(`${base('s-junk')}/verify`)).json()) as Json;
-    expect(report.errors).toContainEqual(expect.objectContaining({ seq: 2, code: 'invalid_record' }));
+    expect(report.valid).toBe(false);
+    expect(report.errors).toContainEqual(expect.objectContaining({ code: 'invalid_record' }));
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestChain } from '../../src/chain/make-test-chain.js';
 import { toParquet, type LakeRecord } from '../../src/commit/index.js';
+import { alterStoredLine, withPayload } from '../support/alter-stored.js';
 import { cliEnv, runCli } from '../support/run-cli.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
@@ -46,9 +47,9 @@ async function alterParquetRow(session: string, seq: number): Promise<void> {
   const db = stack.running.services.db;
   const [file] = await db.sql<{ key: string; min: string; max: string }[]>`
     select f.key, f.min_stream_seq::text as min, f.max_stream_seq::text as max from lake_files f
-    join records r on r.tenant = f.tenant and r.table_name = f.table_name
-      and r.stream_seq between f.min_stream_seq and f.max_stream_seq
-    where r.session_id = ${session} and r.seq = ${seq} and r.kind = 'event'`;
+    join batches b on b.tenant = f.tenant and b.table_name = f.table_name
+      and b.stream_seq between f.min_stream_seq and f.max_stream_seq
+    where b.session_id = ${session} and b.from_seq <= ${seq} and b.to_seq >= ${seq}`;
   const rows = await db.sql<Json[]>`
     select * from records where table_name = ${TABLE} and stream_seq between ${file!.min} and ${file!.max}
     order by stream_seq, records.seq, kind`;
@@ -95,9 +96,7 @@ describe('tamper detection at rest', () => {
   });
 
   it('reports an event altered in Postgres through the API and the CLI', async () => {
-    await stack.running.services.db.sql`
-      update records set payload = '{"n":7,"text":"forged"}'
-      where table_name = ${TABLE} and session_id = 'intact' and seq = 7 and kind = 'event'`;
+    await alterStoredLine(stack.running.services.db, { table: TABLE, session: 'intact', seq: 7, kind: 'event' }, withPayload('{"n":7,"text":"forged"}'));
     const report = await verifyApi('intact', 'db');
     expect(report.errors).toContainEqual(expect.objectContaining({ seq: 7, code: 'hash_mismatch' }));
     const file = join(dir, 'intact.ndjson');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recordText, type StoredRecord } from './record-text.js';
+import { recordText, type StoredRecord } from './record-lines.js';
 
 const event: StoredRecord = {
   seq: 7,
