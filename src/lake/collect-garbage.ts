@@ -2,6 +2,7 @@ import { and, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { lakeFiles } from '../db/schema.js';
 import type { ObjectStore } from '../store/index.js';
+import { readWatermark } from './read-watermark.js';
 
 export interface GarbageDeps {
   db: Db;
@@ -28,6 +29,8 @@ export interface GarbageReport {
   orphans: string[];
   /** Unreferenced files that appeared during the lease: kept, they may belong to a commit in flight. */
   young: string[];
+  /** Unreferenced, but holding log messages above the watermark that a retried commit may still reference. */
+  pending: string[];
   dry_run: boolean;
 }
 
@@ -37,7 +40,7 @@ const sleepMs = (ms: number) => new Promise<void>((done) => setTimeout(done, ms)
 function dataFilePattern(eventsStream: string): RegExp {
   const stream = eventsStream.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(
-    `^[^/]+/[^/]+/date=\\d{4}-\\d{2}-\\d{2}/${stream}-\\d{12}-\\d{12}-[0-9a-f]{12}\\.parquet$`,
+    `^[^/]+/[^/]+/date=\\d{4}-\\d{2}-\\d{2}/${stream}-\\d{12}-(\\d{12})-[0-9a-f]{12}\\.parquet$`,
   );
 }
 
@@ -55,7 +58,9 @@ async function referencedKeys(db: Db, opts: GarbageOptions): Promise<Set<string>
 /**
  * Deletes Parquet files that no snapshot references and that are older than the commit lease. Object
  * stores differ in what age they report, so age is observed: a file is deleted only when it was already
- * unreferenced one full lease ago and still is, so an in-flight commit's file is never touched.
+ * unreferenced one full lease ago and still is, so an in-flight commit's file is never touched. A retried
+ * commit rewrites the same key for the same messages, so a file is also kept until its messages are
+ * all at or below the watermark (committed, by this file or another).
  */
 export async function collectGarbage(deps: GarbageDeps, opts: GarbageOptions = {}): Promise<GarbageReport> {
   if (opts.table !== undefined && opts.tenant === undefined) throw new Error('a table needs its tenant');
@@ -72,7 +77,11 @@ export async function collectGarbage(deps: GarbageDeps, opts: GarbageOptions = {
   const after = candidates.length > 0 ? await listData() : before;
   const refsAfter = candidates.length > 0 ? await referencedKeys(deps.db, opts) : refsBefore;
   const present = new Set(after);
-  const orphans = candidates.filter((k) => present.has(k) && !refsAfter.has(k));
+  const watermark = (await readWatermark(deps.db, deps.eventsStream)).seq;
+  const committed = (k: string) => Number(isData.exec(k)![1]) <= watermark;
+  const unreferenced = candidates.filter((k) => present.has(k) && !refsAfter.has(k));
+  const orphans = unreferenced.filter(committed);
+  const pending = unreferenced.filter((k) => !committed(k));
   const seen = new Set(before);
   const young = after.filter((k) => !seen.has(k) && !refsAfter.has(k));
   if (!opts.dryRun) for (const key of orphans) await deps.store.delete(key);
@@ -81,6 +90,7 @@ export async function collectGarbage(deps: GarbageDeps, opts: GarbageOptions = {
     referenced: after.filter((k) => refsAfter.has(k)).length,
     orphans,
     young,
+    pending,
     dry_run: opts.dryRun === true,
   };
 }

@@ -59,7 +59,7 @@ beforeAll(async () => {
   }
   // What a crashed commit leaves behind: a real file no snapshot references.
   const { files } = await latestFiles();
-  orphanKey = dataKey(files[0]!.key.match(/date=([\d-]+)/)![1]!, 999_999, 'dead');
+  orphanKey = dataKey(files[0]!.key.match(/date=([\d-]+)/)![1]!, 1, 'dead');
   await store().put(orphanKey, (await store().get(files[0]!.key))!);
 });
 afterAll(() => stack?.stop());
@@ -115,14 +115,17 @@ describe('chainlake lake gc', () => {
     const run = await runCli(['lake', 'gc', '--dry-run'], env);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as Json;
-    expect(report).toMatchObject({ orphans: [orphanKey], young: [], dry_run: true });
+    expect(report).toMatchObject({ orphans: [orphanKey], young: [], pending: [], dry_run: true });
     expect(await store().get(orphanKey)).not.toBeNull();
   });
 
-  it('deletes an orphan older than the lease, keeps referenced files, young orphans and foreign objects', async () => {
+  it('deletes an orphan older than the lease, keeps referenced files, young and uncommitted orphans and foreign objects', async () => {
     const referenced = (await latestFiles()).files.map((f) => f.key);
     const date = orphanKey.match(/date=([\d-]+)/)![1]!;
-    const young = dataKey(date, 999_998, 'b0b0');
+    const young = dataKey(date, 2, 'b0b0');
+    // Unreferenced but its messages are above the watermark: a retried commit may still reference it.
+    const pending = dataKey(date, 999_999, 'beef');
+    await store().put(pending, new Uint8Array([1]));
     const foreign = [
       dataKey(date, 999_997, 'cafe', 'otherprefix_events'), // another deployment sharing the bucket
       `default/${TABLE}/metadata/v1.metadata.json`, // not a data file
@@ -144,13 +147,19 @@ describe('chainlake lake gc', () => {
       {},
     );
     expect(waited).toEqual([stack.config.committer.ackWaitMs]);
-    expect(report).toMatchObject({ orphans: [orphanKey], young: [young], dry_run: false });
+    expect(report).toMatchObject({
+      orphans: [orphanKey],
+      young: [young],
+      pending: [pending],
+      dry_run: false,
+    });
     expect(report.referenced).toBe(referenced.length);
     expect(await store().get(orphanKey)).toBeNull();
     expect(await store().get(young)).not.toBeNull();
-    for (const key of [...referenced, ...foreign]) expect(await store().get(key), key).not.toBeNull();
+    for (const key of [...referenced, ...foreign, pending])
+      expect(await store().get(key), key).not.toBeNull();
 
     const again = await runCli(['lake', 'gc', '--tenant', 'default', '--table', TABLE, '--dry-run'], env);
-    expect(JSON.parse(again.stdout)).toMatchObject({ orphans: [young] });
+    expect(JSON.parse(again.stdout)).toMatchObject({ orphans: [young], pending: [pending] });
   });
 });
