@@ -40,7 +40,7 @@ function checkNames(tenant: string | undefined, table: string | undefined): void
     throw usage(`--table must match ${TABLE_PATTERN.source}`);
 }
 
-/** `chainlake lake files | gc` (contract §7): the safe set of files to read, and deleting orphans. */
+/** `chainlake lake files | gc` (docs/contract.md §7): the safe set of files to read, and deleting orphans. */
 export function lakeCommand(config: () => Config) {
   const lake = new Command('lake').description(
     'read the lake safely: the files of a snapshot, and orphan clean-up',

@@ -17,7 +17,7 @@ import { rejectionRoutes } from './routes/rejections.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { tableRoutes } from './routes/tables.js';
 
-/** The HTTP API (contract §4); serves main.ts and the tests (`app.request()`). */
+/** The HTTP API (docs/contract.md §4); serves main.ts and the tests (`app.request()`). */
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   app.use(requestId());

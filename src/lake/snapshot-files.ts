@@ -10,7 +10,7 @@ export interface SnapshotFiles {
 
 /**
  * The files of one snapshot (default: the newest): the only safe set to read, since a crashed commit
- * can leave unreferenced files beside them (contract §6).
+ * can leave unreferenced files beside them (docs/contract.md §6).
  */
 export async function snapshotFiles(
   db: Db,

@@ -8,7 +8,7 @@ import {
   TimestampSchema,
 } from '../contracts/index.js';
 
-/** Success bodies the contract describes in prose (contract §4); the ingest answer has its own contract. */
+/** Success bodies the contract describes in prose (docs/contract.md §4); the ingest answer has its own contract. */
 
 const Count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 const Seq = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
@@ -42,7 +42,7 @@ export const SessionInfoSchema = v.looseObject({
   last_ts: v.nullable(TimestampSchema),
 });
 
-/** A replayed client event: the fields of contract §2 plus `table`, `session_id`, `kind`, `status`, token. */
+/** A replayed client event: the fields of docs/contract.md §2 plus `table`, `session_id`, `kind`, `status`, token. */
 export const EventRecordSchema = v.looseObject({
   table: TableNameSchema,
   session_id: SessionIdSchema,
@@ -57,7 +57,7 @@ export const EventRecordSchema = v.looseObject({
   visibility_token: v.string(),
 });
 
-/** A replayed seal: every field of contract §3 plus `kind`. */
+/** A replayed seal: every field of docs/contract.md §3 plus `kind`. */
 export const SealRecordSchema = v.looseObject({ kind: v.literal('seal'), ...SealSchema.entries });
 
 export const ReplayPageSchema = v.looseObject({

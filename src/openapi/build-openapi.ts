@@ -96,7 +96,7 @@ function operation(r: RouteDoc): Json {
   };
 }
 
-/** The OpenAPI 3.1 document of the HTTP API (contract §4), built from the route table and the contracts. */
+/** The OpenAPI 3.1 document of the HTTP API (docs/contract.md §4), built from the route table and the contracts. */
 export function buildOpenApi(): Json {
   const paths: Record<string, Json> = {};
   for (const r of ROUTES) (paths[r.path] ??= {})[r.method] = operation(r);

@@ -3,7 +3,7 @@ import type { RouteDoc } from './route-table.js';
 
 type Json = Record<string, unknown>;
 
-/** What each code means, for the document's examples (contract §4). */
+/** What each code means, for the document's examples (docs/contract.md §4). */
 const DETAIL: Partial<Record<ProblemCode, string>> = {
   invalid_request: 'The body, a query parameter or X-Tenant-ID fails the schema; `errors` lists each place.',
   hash_mismatch: 'A recomputed event hash differs; `seq` names the event.',

@@ -1,6 +1,6 @@
 import type { RouteDoc } from './route-doc.js';
 
-/** Unauthenticated routes: health, metrics, keys and this document (contract §4). */
+/** Unauthenticated routes: health, metrics, keys and this document (docs/contract.md §4). */
 export const PUBLIC_ROUTES: readonly RouteDoc[] = [
   {
     method: 'get',

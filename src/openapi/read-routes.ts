@@ -1,6 +1,6 @@
 import { int, session, table, TABLE, WATERMARK, type RouteDoc } from './route-doc.js';
 
-/** Sessions, replay, verification, watermarks, snapshots, visibility and rejections (contract §4). */
+/** Sessions, replay, verification, watermarks, snapshots, visibility and rejections (docs/contract.md §4). */
 export const READ_ROUTES: readonly RouteDoc[] = [
   {
     method: 'get',

@@ -20,7 +20,7 @@ export interface SuccessDoc {
   headers?: Record<string, string>;
 }
 
-/** One route the app serves, as the OpenAPI document describes it (contract §4). */
+/** One route the app serves, as the OpenAPI document describes it (docs/contract.md §4). */
 export interface RouteDoc {
   method: 'get' | 'post' | 'delete';
   /** OpenAPI path template, e.g. `/v1/tables/{table}`. */

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { buildOpenApi, openApiText } from './build-openapi.js';
 
-/** `GET /openapi.json` (contract §4, unauthenticated): the document is built on the first request. */
+/** `GET /openapi.json` (docs/contract.md §4, unauthenticated): the document is built on the first request. */
 export function serveOpenApi() {
   let text: string | undefined;
   return (c: Context) => {

@@ -1,6 +1,6 @@
 import { int, table, type RouteDoc } from './route-doc.js';
 
-/** Ingest and the table catalog (contract §4). */
+/** Ingest and the table catalog (docs/contract.md §4). */
 export const WRITE_ROUTES: readonly RouteDoc[] = [
   {
     method: 'post',
