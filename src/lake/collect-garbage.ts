@@ -74,10 +74,12 @@ export async function collectGarbage(deps: GarbageDeps, opts: GarbageOptions = {
   const candidates = before.filter((k) => !refsBefore.has(k));
   if (candidates.length > 0) await (deps.sleep ?? sleepMs)(deps.leaseMs);
 
+  // Watermark before references: a commit that could still reference a file of messages at or below
+  // it has already committed, so the reference read next sees it.
+  const watermark = (await readWatermark(deps.db, deps.eventsStream)).seq;
   const after = candidates.length > 0 ? await listData() : before;
   const refsAfter = candidates.length > 0 ? await referencedKeys(deps.db, opts) : refsBefore;
   const present = new Set(after);
-  const watermark = (await readWatermark(deps.db, deps.eventsStream)).seq;
   const committed = (k: string) => Number(isData.exec(k)![1]) <= watermark;
   const unreferenced = candidates.filter((k) => present.has(k) && !refsAfter.has(k));
   const orphans = unreferenced.filter(committed);
