@@ -67,7 +67,7 @@ export function httpSender(target: Target, sockets: number, path = `/v1/ingest/$
   };
 }
 
-/** NATS request/reply (contract §5): the same JSON; an error's HTTP status is in Nats-Service-Error-Code. */
+/** NATS request/reply (docs/contract.md §5): the same JSON; an error's HTTP status is in Nats-Service-Error-Code. */
 async function natsSender(target: Target): Promise<Sender> {
   const bus: Bus = await connectBus({
     url: target.natsUrl,

@@ -1,7 +1,8 @@
-/** Writes the JSON Schemas of the wire contracts into schemas/ (`npm run schemas`). */
+/** Writes the JSON Schemas of the wire contracts and the OpenAPI document into schemas/ (`npm run schemas`). */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contractJsonSchemas, jsonSchemaText } from '../src/contracts/to-json-schemas.js';
+import { openApiText } from '../src/openapi/index.js';
 
 const dir = join(import.meta.dirname, '..', 'schemas');
 mkdirSync(dir, { recursive: true });
@@ -14,4 +15,5 @@ for (const file of readdirSync(dir)) {
 for (const [file, schema] of Object.entries(schemas)) {
   writeFileSync(join(dir, file), jsonSchemaText(schema));
 }
-process.stdout.write(`wrote ${Object.keys(schemas).length} schemas to schemas/\n`);
+writeFileSync(join(dir, 'openapi.json'), openApiText());
+process.stdout.write(`wrote ${Object.keys(schemas).length} schemas and openapi.json to schemas/\n`);

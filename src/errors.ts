@@ -35,7 +35,7 @@ export interface FieldError {
   message: string;
 }
 
-/** Extra members a problem body may carry (contract §4). */
+/** Extra members a problem body may carry (docs/contract.md §4). */
 export interface ProblemExtras {
   seq?: number;
   expected_seq?: number;

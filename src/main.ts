@@ -89,7 +89,7 @@ export interface StartOptions {
   log?: Log;
 }
 
-/** Starts the named roles in this process (contract §7 `chainlake serve`). */
+/** Starts the named roles in this process (docs/contract.md §7 `chainlake serve`). */
 export async function startServer(
   config: Config,
   roles: readonly ServeRole[] = ROLES,

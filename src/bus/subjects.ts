@@ -1,4 +1,4 @@
-/** Subject and stream names derived from the configured prefix (contract §5). */
+/** Subject and stream names derived from the configured prefix (docs/contract.md §5). */
 export interface BusNames {
   prefix: string;
   eventsStream: string;

@@ -23,6 +23,7 @@ export async function runCli(argv: string[]): Promise<void> {
   program.addCommand(replayCommand(config));
   program.addCommand(verifyCommand());
   program.addCommand(rejectionsCommand(config));
+  program.addCommand((await import('./lake-command.js')).lakeCommand(config));
   try {
     await program.parseAsync(argv);
   } catch (err) {

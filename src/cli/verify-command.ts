@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import type { Jwks } from '../chain/index.js';
 import { parseNdjson, verifyRecords } from '../sdk/index.js';
 
-/** Exit codes of `chainlake verify` (contract §7: 0 only when valid). */
+/** Exit codes of `chainlake verify` (docs/contract.md §7: 0 only when valid). */
 const EXIT = { valid: 0, invalid: 1, usage: 2 } as const;
 
 /** `chainlake verify FILE.ndjson --keys JWKS.json`: offline check of a replayed chain and its seals. */

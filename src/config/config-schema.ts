@@ -27,7 +27,7 @@ const objectStore = v.pipe(
 );
 
 /**
- * Every environment variable chainlake reads, with its default (contract §7 plus tuning knobs).
+ * Every environment variable chainlake reads, with its default (docs/contract.md §7 plus tuning knobs).
  * Keys are the variable names so that an error names the variable exactly.
  */
 export const EnvSchema = v.object({
@@ -57,7 +57,7 @@ export const EnvSchema = v.object({
     v.picklist(['debug', 'info', 'warn', 'error', 'silent'], 'must be debug, info, warn, error or silent'),
     'info',
   ),
-  // Limits (contract §4: "configurable").
+  // Limits (docs/contract.md §4: "configurable").
   CHAINLAKE_MAX_BODY_BYTES: v.optional(int(1024), String(8 * 1024 * 1024)),
   CHAINLAKE_MAX_EVENTS: v.optional(int(1, 100_000), '1000'),
   CHAINLAKE_MAX_PAYLOAD_BYTES: v.optional(int(16), String(256 * 1024)),

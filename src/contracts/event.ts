@@ -7,7 +7,7 @@ export const JsonObjectSchema = v.custom<Record<string, unknown>>(
   'must be a JSON object',
 );
 
-/** A client event of contract §2; unknown members are refused so nothing unhashed rides along. */
+/** A client event of docs/contract.md §2; unknown members are refused so nothing unhashed rides along. */
 export const EventSchema = v.strictObject({
   seq: v.pipe(
     v.number('must be a number'),

@@ -1,4 +1,4 @@
-/** @module contracts: the wire shapes of contract.md as valibot schemas; JSON Schemas in schemas/ are exported from these. */
+/** @module contracts: the wire shapes of docs/contract.md as valibot schemas; JSON Schemas in schemas/ are exported from these. */
 export * from './names.js';
 export * from './event.js';
 export * from './ingest-request.js';

@@ -7,7 +7,7 @@ export const HeadSchema = v.object({
   hash: HashSchema,
 });
 
-/** The success answer of an ingest (contract §4): 202 accepted, 200 visible or 200 duplicate. */
+/** The success answer of an ingest (docs/contract.md §4): 202 accepted, 200 visible or 200 duplicate. */
 export const IngestAnswerSchema = v.object({
   status: v.picklist(['accepted', 'visible', 'duplicate']),
   table: TableNameSchema,

@@ -9,7 +9,7 @@ import { SessionIdSchema, WELL_FORMED } from './names.js';
 const IDEMPOTENCY_KEY_PATTERN =
   /^(?:[^\s\u0000-\u001f\u007f](?:[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f])?)?$/;
 
-/** The body of `POST /v1/ingest/{table}` and of the NATS ingest request (contract §4). */
+/** The body of `POST /v1/ingest/{table}` and of the NATS ingest request (docs/contract.md §4). */
 export const IngestRequestSchema = v.strictObject({
   session_id: SessionIdSchema,
   idempotency_key: v.optional(

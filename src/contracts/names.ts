@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 
-/** Name patterns of contract §1: they appear in NATS subjects, object keys and SQL. */
+/** Name patterns of docs/contract.md §1: they appear in NATS subjects, object keys and SQL. */
 export const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 export const TABLE_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { HeadSchema } from './ingest-answer.js';
 
-/** An RFC 9457 problem body as chainlake sends it (contract §4 "Precisely"). */
+/** An RFC 9457 problem body as chainlake sends it (docs/contract.md §4 "Precisely"). */
 export const ProblemSchema = v.looseObject({
   type: v.string(),
   title: v.string(),

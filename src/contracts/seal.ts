@@ -3,7 +3,7 @@ import { HashSchema, SessionIdSchema, TableNameSchema, TenantSchema, TimestampSc
 
 const Seq = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
 
-/** A CHAIN_SEAL as the server emits it (contract §3). */
+/** A CHAIN_SEAL as the server emits it (docs/contract.md §3). */
 export const SealSchema = v.object({
   type: v.literal('CHAIN_SEAL'),
   tenant: TenantSchema,

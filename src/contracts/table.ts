@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { TABLE_PATTERN, TableNameSchema, WELL_FORMED } from './names.js';
 
-/** Columns every lake row has (contract §6); a declared column may not take one of these names. */
+/** Columns every lake row has (docs/contract.md §6); a declared column may not take one of these names. */
 export const BUILTIN_COLUMNS = [
   'session_id',
   'seq',

@@ -1,6 +1,6 @@
 /**
- * Converts the valibot contracts into the JSON Schemas published in `schemas/`. Only the export
- * script and the drift test import this (it needs the dev dependency `@valibot/to-json-schema`).
+ * Converts the valibot contracts into the JSON Schemas published in `schemas/`; the export script, the
+ * drift test and the OpenAPI document (src/openapi) import this.
  */
 import { toJsonSchema, type ConversionConfig, type JsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';

@@ -9,7 +9,7 @@ export interface AuthOptions {
   authenticate(key: string): Promise<Principal | null>;
 }
 
-/** Resolves the caller: a Bearer API key, or with auth off the X-Tenant-ID header (contract §4). */
+/** Resolves the caller: a Bearer API key, or with auth off the X-Tenant-ID header (docs/contract.md §4). */
 export function authenticate(opts: AuthOptions): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const tenantHeader = c.req.header('x-tenant-id');

@@ -7,6 +7,7 @@ import type { AppDeps } from './app-deps.js';
 import type { AppEnv } from './app-env.js';
 import { authenticate } from './auth.js';
 import { toProblem } from '../problem.js';
+import { serveOpenApi } from '../openapi/index.js';
 import { requireKnownTable } from './require-known-table.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -16,7 +17,7 @@ import { rejectionRoutes } from './routes/rejections.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { tableRoutes } from './routes/tables.js';
 
-/** The HTTP API (contract §4); serves main.ts and the tests (`app.request()`). */
+/** The HTTP API (docs/contract.md §4); serves main.ts and the tests (`app.request()`). */
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   app.use(requestId());
@@ -34,6 +35,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes(deps));
   app.get('/v1/keys', (c) => c.json(deps.keyRing.jwks));
+  app.get('/openapi.json', serveOpenApi());
   app.get('/metrics', async (c) => {
     if (!deps.metrics) throw new AppError('not_found', 'Metrics are not enabled.');
     const m = await deps.metrics.text();

@@ -6,7 +6,7 @@ import type { AppEnv } from './app-env.js';
 
 /**
  * For reads under `/tables/{table}/…` that do not look the table up themselves: 404 table_not_found
- * unless the caller's tenant has or had the table, so another tenant's table never shows (contract §4).
+ * unless the caller's tenant has or had the table, so another tenant's table never shows (docs/contract.md §4).
  * The role is checked first, so a caller without it gets the route's 403 whatever the table.
  */
 export function requireKnownTable(db: Db, role: Role): MiddlewareHandler<AppEnv> {

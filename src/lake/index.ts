@@ -10,3 +10,11 @@ export {
 } from './snapshots.js';
 export { tableWatermark, type TableWatermark } from './table-watermark.js';
 export { readLag, type LogLag } from './read-lag.js';
+export { snapshotFiles, type SnapshotFiles } from './snapshot-files.js';
+export { duckdbExpression, duckdbPath } from './duckdb-expression.js';
+export {
+  collectGarbage,
+  type GarbageDeps,
+  type GarbageOptions,
+  type GarbageReport,
+} from './collect-garbage.js';

@@ -12,7 +12,10 @@ export interface LogLag {
 
 /** How far the committed watermark trails the event log. */
 export async function readLag(bus: Bus, db: Db): Promise<LogLag> {
-  const [wm, info] = await Promise.all([readWatermark(db, bus.names.eventsStream), bus.jsm.streams.info(bus.names.eventsStream)]);
+  const [wm, info] = await Promise.all([
+    readWatermark(db, bus.names.eventsStream),
+    bus.jsm.streams.info(bus.names.eventsStream),
+  ]);
   const messages = Math.max(0, info.state.last_seq - wm.seq);
   let seconds = 0;
   if (messages > 0) {

@@ -14,7 +14,12 @@ export interface TableWatermark {
  * The watermark is the log's committed prefix, shared by all tables: every batch whose token is at or
  * below it is committed. Lag counts log messages past it and the age of the oldest of them.
  */
-export async function tableWatermark(bus: Bus, db: Db, tenant: string, table: string): Promise<TableWatermark> {
+export async function tableWatermark(
+  bus: Bus,
+  db: Db,
+  tenant: string,
+  table: string,
+): Promise<TableWatermark> {
   const [lag, snapshot] = await Promise.all([readLag(bus, db), latestSnapshot(db, tenant, table)]);
   return {
     watermark: toVisibilityToken(lag.watermark),

@@ -1,4 +1,4 @@
-/** Every metric name in one place; all start `chainlake_` whatever the subject prefix (contract §4). */
+/** Every metric name in one place; all start `chainlake_` whatever the subject prefix (docs/contract.md §4). */
 export const METRIC = {
   ingestRequests: 'chainlake_ingest_requests_total',
   ingestDuration: 'chainlake_ingest_duration_seconds',

@@ -26,7 +26,7 @@ export const STATUS_HEADER = 'Chainlake-Status';
 const encoder = new TextEncoder();
 
 /**
- * Request/reply ingest on `{prefix}.ingest.{tenant}.{table}` (contract §5): the same request and answer
+ * Request/reply ingest on `{prefix}.ingest.{tenant}.{table}` (docs/contract.md §5): the same request and answer
  * JSON as HTTP; an error answers the problem body with its status in `Nats-Service-Error-Code`.
  */
 export async function startIngestService(deps: IngestServiceDeps): Promise<RequestService> {

@@ -3,7 +3,7 @@ import { TABLE_PATTERN, TENANT_PATTERN } from '../contracts/index.js';
 import { AppError } from '../errors.js';
 
 /**
- * The tenant and table a producer subject names, checked against contract §1: a bad tenant token is
+ * The tenant and table a producer subject names, checked against docs/contract.md §1: a bad tenant token is
  * 400 `invalid_request`, a bad table token 404 `table_not_found` (as over HTTP).
  */
 export function producerTarget(

@@ -9,7 +9,7 @@ interface OutcomeOf {
 }
 
 /**
- * The outcome of one raw message, published on `{prefix}.outcome.{tenant}.{table}` (contract §5):
+ * The outcome of one raw message, published on `{prefix}.outcome.{tenant}.{table}` (docs/contract.md §5):
  * the ingest answer (status accepted or duplicate), or status rejected with the problem.
  */
 export type RawOutcome =

@@ -2,7 +2,7 @@ import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { rejections } from '../db/schema.js';
 
-/** A rejection as listed (contract §4 `GET /v1/rejections`, plus where it came from). */
+/** A rejection as listed (docs/contract.md §4 `GET /v1/rejections`, plus where it came from). */
 export interface RejectionInfo {
   /** A decimal string: ids are opaque to clients and may outgrow a JSON number. */
   id: string;

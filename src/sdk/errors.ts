@@ -1,4 +1,4 @@
-/** An RFC 9457 problem as chainlake answers it (contract §4). */
+/** An RFC 9457 problem as chainlake answers it (docs/contract.md §4). */
 export interface Problem {
   type?: string;
   title?: string;

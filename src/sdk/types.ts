@@ -2,7 +2,7 @@ import type { ClientEvent, Head, Jwks, ReplayRecord, Seal } from '../chain/index
 
 export type { ClientEvent, Head, Jwks, ReplayRecord, Seal };
 
-/** The success answer of an ingest (contract §4). */
+/** The success answer of an ingest (docs/contract.md §4). */
 export interface IngestAnswer {
   status: 'accepted' | 'visible' | 'duplicate';
   table: string;

@@ -1,7 +1,7 @@
 import { keysFromJwks, verifyChain, type ChainReport, type Jwks } from '../chain/index.js';
 
 /**
- * Verifies replayed records offline (contract §3–§4): every event hash and link, every seal's signature
+ * Verifies replayed records offline (docs/contract.md §3–§4): every event hash and link, every seal's signature
  * against the JWKS, the seal chain and each head_hash. Records must start at seq 1, in stored order.
  */
 export function verifyRecords(

@@ -1,4 +1,4 @@
-/** The roles of contract §4; `admin` includes the other two. */
+/** The roles of docs/contract.md §4; `admin` includes the other two. */
 export const ROLES = ['ingest_writer', 'reader', 'admin'] as const;
 
 export type Role = (typeof ROLES)[number];

@@ -9,7 +9,7 @@ import { readJson } from '../read-json.js';
 
 const MAX_WAIT_MS = 60_000;
 
-/** `POST /v1/ingest/{table}` (contract §4 "Ingest"). */
+/** `POST /v1/ingest/{table}` (docs/contract.md §4 "Ingest"). */
 export function ingestRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().post('/:table', requireRole('ingest_writer'), async (c) => {
     const table = c.req.param('table');

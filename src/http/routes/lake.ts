@@ -8,7 +8,7 @@ import type { AppDeps } from '../app-deps.js';
 import type { AppEnv } from '../app-env.js';
 import { requireRole } from '../auth.js';
 
-/** Watermarks, visibility and snapshots (contract §4, role reader). */
+/** Watermarks, visibility and snapshots (docs/contract.md §4, role reader). */
 export function lakeRoutes(deps: AppDeps) {
   const tables = new Hono<AppEnv>()
     .get('/:table/watermark', requireRole('reader'), async (c) =>

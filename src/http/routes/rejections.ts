@@ -8,7 +8,7 @@ import { requireRole } from '../auth.js';
 
 const DEFAULT_LIMIT = 100;
 
-/** `GET /v1/rejections?table=&limit=` (contract §4, role reader): the caller's tenant only, newest first. */
+/** `GET /v1/rejections?table=&limit=` (docs/contract.md §4, role reader): the caller's tenant only, newest first. */
 export function rejectionRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().get('/', requireRole('reader'), async (c) => {
     const table = c.req.query('table');

@@ -16,7 +16,7 @@ import { requireRole } from '../auth.js';
 const MAX_PAGE = 1000;
 const NDJSON = 'application/x-ndjson';
 
-/** Replay and verification of one session (contract §4 "Replay and verification", role reader). */
+/** Replay and verification of one session (docs/contract.md §4 "Replay and verification", role reader). */
 export function replayRoutes(deps: AppDeps) {
   const source = replayDeps(deps.db, deps.bus);
   return new Hono<AppEnv>()

@@ -7,7 +7,7 @@ import type { AppEnv } from '../app-env.js';
 import { requireRole } from '../auth.js';
 import { readJson } from '../read-json.js';
 
-/** The table catalog (contract §4 "Tables"): admin changes, reader reads. */
+/** The table catalog (docs/contract.md §4 "Tables"): admin changes, reader reads. */
 export function tableRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .post('/', requireRole('admin'), async (c) => {

@@ -1,0 +1,150 @@
+import { int, session, table, TABLE, WATERMARK, type RouteDoc } from './route-doc.js';
+
+/** Sessions, replay, verification, watermarks, snapshots, visibility and rejections (docs/contract.md §4). */
+export const READ_ROUTES: readonly RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/v1/tables/{table}/sessions/{session_id}',
+    operationId: 'getSession',
+    tag: 'replay',
+    summary: "A session's heads, last seal and counts",
+    role: 'reader',
+    params: [table, session],
+    success: [{ status: 200, description: 'The session.', schema: 'SessionInfo' }],
+    problems: ['session_not_found'],
+  },
+  {
+    method: 'get',
+    path: '/v1/tables/{table}/sessions/{session_id}/events',
+    operationId: 'replay',
+    tag: 'replay',
+    summary: 'Replay committed records in stored order',
+    role: 'reader',
+    params: [
+      table,
+      session,
+      {
+        name: 'after_seq',
+        in: 'query',
+        description: 'Records after this event seq.',
+        schema: int(0, Number.MAX_SAFE_INTEGER, 0),
+      },
+      {
+        name: 'limit',
+        in: 'query',
+        description: 'Client events per page (JSON: at most 1000, default 1000; NDJSON: all if absent).',
+        schema: int(1, Number.MAX_SAFE_INTEGER),
+      },
+    ],
+    success: [
+      {
+        status: 200,
+        description: 'A page (JSON), or every record one a line with `Accept: application/x-ndjson`.',
+        schema: 'ReplayPage',
+        media: {
+          'application/x-ndjson': {
+            type: 'string',
+            description: 'One replay record (event or seal) a line.',
+          },
+        },
+        headers: WATERMARK,
+      },
+    ],
+    problems: ['invalid_request', 'session_not_found'],
+  },
+  {
+    method: 'get',
+    path: '/v1/tables/{table}/sessions/{session_id}/verify',
+    operationId: 'verifySession',
+    tag: 'replay',
+    summary: "Verify a session's chain and seals",
+    role: 'reader',
+    params: [
+      table,
+      session,
+      {
+        name: 'source',
+        in: 'query',
+        description: 'Verify the Postgres records or the Parquet rows of the latest snapshot.',
+        schema: { type: 'string', enum: ['db', 'lake'], default: 'db' },
+      },
+    ],
+    success: [{ status: 200, description: 'The verification report.', schema: 'VerifyReport' }],
+    problems: ['invalid_request', 'session_not_found'],
+  },
+  {
+    method: 'get',
+    path: '/v1/tables/{table}/watermark',
+    operationId: 'getWatermark',
+    tag: 'lake',
+    summary: 'The committed watermark and lag',
+    role: 'reader',
+    params: [table],
+    success: [{ status: 200, description: 'The watermark.', schema: 'Watermark' }],
+    problems: ['table_not_found'],
+  },
+  {
+    method: 'get',
+    path: '/v1/tables/{table}/snapshots',
+    operationId: 'listSnapshots',
+    tag: 'lake',
+    summary: 'Snapshots, newest first',
+    role: 'reader',
+    params: [table, { name: 'limit', in: 'query', description: 'How many.', schema: int(1, 1000, 100) }],
+    success: [{ status: 200, description: 'Snapshots.', schema: 'SnapshotList' }],
+    problems: ['invalid_request', 'table_not_found'],
+  },
+  {
+    method: 'get',
+    path: '/v1/tables/{table}/snapshots/{snapshot_id}',
+    operationId: 'getSnapshot',
+    tag: 'lake',
+    summary: 'One snapshot with all its live files',
+    role: 'reader',
+    params: [table, { name: 'snapshot_id', in: 'path', description: 'Snapshot id.', schema: int(1) }],
+    success: [
+      {
+        status: 200,
+        description: 'The snapshot and ALL files live in the table at it.',
+        schema: 'SnapshotDetail',
+      },
+    ],
+    problems: ['table_not_found', 'snapshot_not_found'],
+  },
+  {
+    method: 'get',
+    path: '/v1/visibility/{token}',
+    operationId: 'getVisibility',
+    tag: 'lake',
+    summary: 'Is a batch committed?',
+    role: 'reader',
+    params: [
+      {
+        name: 'token',
+        in: 'path',
+        description: 'A `visibility_token` of an ingest answer.',
+        schema: { type: 'string' },
+      },
+    ],
+    success: [
+      { status: 200, description: 'Visibility against the current watermark.', schema: 'Visibility' },
+    ],
+    problems: ['invalid_request'],
+  },
+  {
+    method: 'get',
+    path: '/v1/rejections',
+    operationId: 'listRejections',
+    tag: 'rejections',
+    summary: 'Rejected raw and log messages, newest first',
+    role: 'reader',
+    params: [
+      { name: 'table', in: 'query', description: 'Only this table.', schema: TABLE },
+      { name: 'limit', in: 'query', description: 'How many.', schema: int(1, 1000, 100) },
+    ],
+    success: [
+      { status: 200, description: 'Rejections of the caller\u2019s tenant.', schema: 'RejectionList' },
+    ],
+    problems: ['invalid_request'],
+  },
+];
