@@ -1,6 +1,6 @@
 import type { ClientEvent, Seal } from '../chain/index.js';
 
-/** The body of one log message: an accepted batch and its seal (contract §5). */
+/** The body of one log message: an accepted batch and its seal (docs/contract.md §5). */
 export interface BatchEnvelope {
   events: ClientEvent[];
   seal: Seal;

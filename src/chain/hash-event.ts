@@ -8,7 +8,7 @@ export function sha256Hex(text: string): string {
 }
 
 /**
- * The exact JCS text an event's hash is taken over (contract §2); only the named fields count. The
+ * The exact JCS text an event's hash is taken over (docs/contract.md §2); only the named fields count. The
  * members are written in JCS order by hand so a caller that already has the payload's JCS text (the
  * committer stores it) canonicalizes the payload once, not twice.
  */

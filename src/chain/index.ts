@@ -1,4 +1,4 @@
-/** @module chain: pure hash-chain and seal logic (contract §2–§3); no I/O, and the same input always gives the same bytes. */
+/** @module chain: pure hash-chain and seal logic (docs/contract.md §2–§3); no I/O, and the same input always gives the same bytes. */
 export * from './types.js';
 export { canonicalJson } from './canonical-json.js';
 export { eventHashInput, hashEvent, sha256Hex } from './hash-event.js';

@@ -4,7 +4,7 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 /** A replayed event with the context its hash binds. */
 export type EventRecord = ClientEvent & { kind: 'event'; table: string; session_id: string };
-/** A replayed seal, reduced to the fields of contract §3. */
+/** A replayed seal, reduced to the fields of docs/contract.md §3. */
 export type SealRecord = Seal & { kind: 'seal' };
 
 export type ParsedRecord = { ok: true; record: EventRecord | SealRecord } | { ok: false; detail: string };
@@ -82,7 +82,7 @@ function parseSeal(r: Fields): ParsedRecord {
   return { ok: true, record };
 }
 
-/** Checks the shape of one replayed record (contract §4) and keeps only the fields that are verified. */
+/** Checks the shape of one replayed record (docs/contract.md §4) and keeps only the fields that are verified. */
 export function parseReplayRecord(raw: unknown): ParsedRecord {
   if (!isObject(raw)) return { ok: false, detail: 'record is not a JSON object' };
   if (raw.kind === 'event') return parseEvent(raw);

@@ -1,6 +1,6 @@
 import type { Seal } from './types.js';
 
-/** The signed body B of contract §3: only the seal fields plus `"v":1`, never replay's extras. */
+/** The signed body B of docs/contract.md §3: only the seal fields plus `"v":1`, never replay's extras. */
 export type SealBody = Omit<Seal, 'signature' | 'hash'> & { v: 1 };
 
 /** Builds B from a seal or a replayed seal record, dropping `signature`, `hash` and unknown fields. */

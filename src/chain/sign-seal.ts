@@ -5,7 +5,7 @@ import { sha256Hex } from './hash-event.js';
 import { sealBody } from './seal-body.js';
 import type { Seal, SealInput, SealKey } from './types.js';
 
-/** Signs a batch's seal: Ed25519 over JCS(B), then hash = SHA-256 of JCS(B ∪ {signature}) (contract §3). */
+/** Signs a batch's seal: Ed25519 over JCS(B), then hash = SHA-256 of JCS(B ∪ {signature}) (docs/contract.md §3). */
 export function signSeal(input: SealInput, key: SealKey): Seal {
   const body = sealBody({ ...input, type: 'CHAIN_SEAL', key_id: key.kid });
   const signature = toBase64Url(sign(null, Buffer.from(canonicalJson(body), 'utf8'), key.privateKey));

@@ -1,11 +1,11 @@
-/** Types of the hash chain (contract §2–§3). Pure data: no I/O anywhere under src/chain. */
+/** Types of the hash chain (docs/contract.md §2–§3). Pure data: no I/O anywhere under src/chain. */
 
 import type { KeyObject } from 'node:crypto';
 
 /** 64 zeros: the `prev_hash` of event 1 and the `prev_seal_hash` of a session's first seal. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** A client event as sent and as stored (contract §2). */
+/** A client event as sent and as stored (docs/contract.md §2). */
 export interface ClientEvent {
   seq: number;
   type: string;
@@ -21,7 +21,7 @@ export interface Head {
   hash: string;
 }
 
-/** A server seal as it travels and is stored (contract §3). */
+/** A server seal as it travels and is stored (docs/contract.md §3). */
 export interface Seal {
   type: 'CHAIN_SEAL';
   tenant: string;
@@ -47,7 +47,7 @@ export interface ChainBatch {
   events: ClientEvent[];
 }
 
-/** Codes a batch can fail verification with (contract §4). */
+/** Codes a batch can fail verification with (docs/contract.md §4). */
 export type VerifyFailureCode =
   'invalid_request' | 'hash_mismatch' | 'broken_link' | 'sequence_gap' | 'sequence_conflict';
 
@@ -75,7 +75,7 @@ export interface Jwks {
   keys: Jwk[];
 }
 
-/** A record of a replayed session (contract §4 "Replay"): an event or a seal with its context. */
+/** A record of a replayed session (docs/contract.md §4 "Replay"): an event or a seal with its context. */
 export type ReplayRecord =
   | (ClientEvent & {
       table: string;
@@ -93,7 +93,7 @@ export interface ChainProblem {
   detail: string;
 }
 
-/** The answer of verifying a replayed chain (contract §4 `/verify`). */
+/** The answer of verifying a replayed chain (docs/contract.md §4 `/verify`). */
 export interface ChainReport {
   valid: boolean;
   checked_events: number;

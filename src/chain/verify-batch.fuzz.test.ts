@@ -11,7 +11,7 @@ import { anchorSeqFor, verifyBatch } from './verify-batch.js';
 import { verifyChain } from './verify-chain.js';
 
 // Property-based: every single mutation of a valid batch (or of a replayed session) is caught, with
-// the code contract §4 names. fast-check prints the seed and the shrunk counterexample on failure.
+// the code docs/contract.md §4 names. fast-check prints the seed and the shrunk counterexample on failure.
 const RUNS = 300;
 const run = { numRuns: RUNS };
 
@@ -21,7 +21,7 @@ const keys = new Map<string, KeyObject>([[key.kid, key.publicKey]]);
 type Json = unknown;
 type Rec = Record<string, unknown>;
 
-// Names of contract §1 (kept local: src/chain imports nothing from the rest of src).
+// Names of docs/contract.md §1 (kept local: src/chain imports nothing from the rest of src).
 const tableArb = fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/);
 const sessionArb = fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/);
 const typeArb = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_.:-]{0,30}$/);
@@ -373,7 +373,7 @@ function anchorFor(c: Chain, events: ClientEvent[], h: number): Head | undefined
   return seq === null ? undefined : { seq, hash: c.events[seq - 1]!.hash };
 }
 
-/** Replay records (contract §4) of a chain accepted in batches of the given sizes, each sealed. */
+/** Replay records (docs/contract.md §4) of a chain accepted in batches of the given sizes, each sealed. */
 function replayOf(c: Chain, sizes: number[], tenant = 'acme'): Rec[] {
   const records: Rec[] = [];
   let prevSeal = GENESIS_HASH;

@@ -67,7 +67,7 @@ function checkLinks(batch: ChainBatch, canonicalPayloads?: readonly string[]): F
 }
 
 /**
- * Verifies a batch on its own and against the accepted head (contract §4); the first failure wins.
+ * Verifies a batch on its own and against the accepted head (docs/contract.md §4); the first failure wins.
  * An overlap with accepted events is judged by one hash: at the head, or at `anchor` (see anchorSeqFor).
  */
 export function verifyBatch(
@@ -92,7 +92,7 @@ export function verifyBatch(
     );
   }
   if (first.seq === h + 1) {
-    // A new session's head hash is 64 zeros (contract §4): event 1 linking elsewhere is a conflict too.
+    // A new session's head hash is 64 zeros (docs/contract.md §4): event 1 linking elsewhere is a conflict too.
     if (first.prev_hash !== (head?.hash ?? GENESIS_HASH)) {
       return fail(
         'sequence_conflict',

@@ -138,7 +138,7 @@ class ChainWalk {
 }
 
 /**
- * Verifies a replayed session offline (contract §4 replay records, from seq 1): event hashes and links,
+ * Verifies a replayed session offline (docs/contract.md §4 replay records, from seq 1): event hashes and links,
  * seal signatures, hashes, ranges and linkage. Reports every problem found, each with its seq.
  */
 export function verifyChain(

@@ -1,4 +1,4 @@
-/** One stored record (an event or a seal) as the committer writes it to Parquet and Postgres (contract §6). */
+/** One stored record (an event or a seal) as the committer writes it to Parquet and Postgres (docs/contract.md §6). */
 export interface LakeRecord {
   tenant: string;
   table: string;

@@ -1,7 +1,7 @@
 import type { DecodedMessage } from './decode-message.js';
 import type { LakeRecord } from './lake-record.js';
 
-/** The Parquet rows of one committed message: its events, then its seal (contract §6). */
+/** The Parquet rows of one committed message: its events, then its seal (docs/contract.md §6). */
 export function lakeRows(m: DecodedMessage): LakeRecord[] {
   const b = m.batch;
   const common = {

@@ -6,7 +6,7 @@ import { BUILTIN_COLUMNS } from '../contracts/index.js';
 import type { ColumnDef, LakeRecord } from './lake-record.js';
 import { rfc3339ToMicros } from './timestamp.js';
 
-/** The fixed leading columns of every lake file (contract §6), in order; declared columns follow. */
+/** The fixed leading columns of every lake file (docs/contract.md §6), in order; declared columns follow. */
 export const CORE_COLUMNS = BUILTIN_COLUMNS;
 
 const ROW_GROUP_ROWS = 10_000;
@@ -33,7 +33,7 @@ const DECLARED: Record<ColumnDef['type'], Physical> = {
 };
 
 /**
- * Encodes records as one Parquet file (contract §6): the core columns, then the declared columns
+ * Encodes records as one Parquet file (docs/contract.md §6): the core columns, then the declared columns
  * (nullable). The bytes depend only on the input, so a retried commit writes an identical file.
  */
 export function toParquet(records: readonly LakeRecord[], columns: readonly ColumnDef[]): Uint8Array {

@@ -180,7 +180,7 @@ export const messageLeases = pgTable(
   (t) => [primaryKey({ columns: [t.stream, t.streamSeq] })],
 );
 
-/** Messages that can never be accepted or committed, with why (contract §5, GET /v1/rejections). */
+/** Messages that can never be accepted or committed, with why (docs/contract.md §5, GET /v1/rejections). */
 export const rejections = pgTable(
   'rejections',
   {

@@ -20,7 +20,7 @@ const CHECKS: Record<ColumnDef['type'], [(v: unknown) => boolean, string]> = {
   json: [() => true, ''],
 };
 
-/** Checks the payloads' top-level fields against the table's declared column types (contract §4). */
+/** Checks the payloads' top-level fields against the table's declared column types (docs/contract.md §4). */
 export function checkColumns(events: ClientEvent[], columns: ColumnDef[]): FieldError[] {
   if (columns.length === 0) return [];
   const errors: FieldError[] = [];

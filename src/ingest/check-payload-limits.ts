@@ -8,7 +8,7 @@ export interface PayloadLimits {
 
 /**
  * Canonicalizes every payload once (the hash reuses the text) and finds those over the canonical size
- * or nesting limit (contract §4: 400 invalid_request). Throws canonicalJson's TypeError for a value JCS
+ * or nesting limit (docs/contract.md §4: 400 invalid_request). Throws canonicalJson's TypeError for a value JCS
  * cannot represent; see whenCanonical.
  */
 export function checkPayloadLimits(

@@ -39,7 +39,7 @@ export async function verifyAgainst(
   throw new AppError(verdict.code, verdict.detail, { seq: verdict.seq, ...extras });
 }
 
-/** The `expected_seq` and `head` members every 409 carries (contract §4 "Precisely"). */
+/** The `expected_seq` and `head` members every 409 carries (docs/contract.md §4 "Precisely"). */
 export function headExtras(head: Head | null) {
   return { expected_seq: (head?.seq ?? 0) + 1, head: head ? { seq: head.seq, hash: head.hash } : null };
 }

@@ -5,7 +5,7 @@ import type { SessionKey } from './read-records.js';
 /**
  * A session's records read from the log (accepted, committed or not) as NDJSON lines: for a committed
  * session, byte for byte what replay from Postgres gives (both come from src/wire batchRecords). The log
- * holds the retained window only (contract §5).
+ * holds the retained window only (docs/contract.md §5).
  */
 export async function* replayFromLog(bus: Bus, k: SessionKey, afterSeq = 0): AsyncGenerator<string> {
   const subject = bus.names.events(k.tenant, k.table, k.sessionId);

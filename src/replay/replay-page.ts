@@ -15,7 +15,7 @@ export interface ReplayPage {
 }
 
 /**
- * One page of a session's committed records (contract §4): `limit` events after `afterSeq` and the
+ * One page of a session's committed records (docs/contract.md §4): `limit` events after `afterSeq` and the
  * seal(s) right after the last one. Read at one watermark and cut from the stored lines, so the same
  * question at the same watermark always gives the same bytes.
  */

@@ -41,7 +41,7 @@ function sealRowProblem(
 }
 
 /**
- * Verifies a session's committed records as replay serves them (contract §4 `/verify`): every event hash
+ * Verifies a session's committed records as replay serves them (docs/contract.md §4 `/verify`): every event hash
  * and link, every seal's signature against all keys ever used, the seal chain and each head_hash.
  */
 export async function verifySession(

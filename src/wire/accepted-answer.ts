@@ -10,7 +10,7 @@ export interface AnswerParts {
 }
 
 /**
- * The success answer of an ingest (contract §4), built in one place for ingest and for the committer's
+ * The success answer of an ingest (docs/contract.md §4), built in one place for ingest and for the committer's
  * idempotency rows, so a duplicate answers byte for byte what the original did.
  */
 export function acceptedAnswer(p: AnswerParts): IngestAnswer {

@@ -12,7 +12,7 @@ export interface BatchPlace {
 /** What one logged batch commits: its decoded body, and its records as replay lines. */
 export interface BatchRecords extends BatchPlace, LogBody {
   visibilityToken: string;
-  /** The seal's JCS text (contract §3 fields only): the seal record's payload. */
+  /** The seal's JCS text (docs/contract.md §3 fields only): the seal record's payload. */
   sealJcs: string;
   /** One replay line a record, events in seq order then the seal, each ending in "\n". */
   lines: string;

@@ -12,7 +12,7 @@ function eventSuffix(ev: Pick<ClientEvent, 'prev_hash' | 'hash'>): string {
   return `,"prev_hash":"${ev.prev_hash}","hash":"${ev.hash}"}`;
 }
 
-/** Only the seal fields of contract §3, so extra members of a parsed seal never reach storage. */
+/** Only the seal fields of docs/contract.md §3, so extra members of a parsed seal never reach storage. */
 export function sealFields(s: Seal): Seal {
   return {
     type: s.type,
@@ -31,7 +31,7 @@ export function sealFields(s: Seal): Seal {
 }
 
 /**
- * The body of one log message (contract §5) `{"events":[…],"seal":…}`, assembled from the payloads'
+ * The body of one log message (docs/contract.md §5) `{"events":[…],"seal":…}`, assembled from the payloads'
  * JCS texts that ingest hashed: no second serialisation of the events' objects.
  */
 export function encodeLogBody(events: readonly ClientEvent[], payloadJcs: readonly string[], seal: Seal): string {

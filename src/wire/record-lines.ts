@@ -16,7 +16,7 @@ export interface StoredRecord {
 const q = (s: string) => JSON.stringify(s);
 
 /**
- * The replay line of an event (contract §4) from its canonical parts. `payloadJcs` is trusted to be
+ * The replay line of an event (docs/contract.md §4) from its canonical parts. `payloadJcs` is trusted to be
  * the payload's JCS text (one line, an object), as ingest computed it.
  */
 export function eventLine(
