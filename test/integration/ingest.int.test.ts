@@ -135,7 +135,17 @@ describe('POST /v1/ingest/{table}', () => {
     const other = makeTestChain(TABLE, 's-idem-2', 3);
     const reused = await expectNothingWritten(() => ingest('s-idem-2', other, { idempotency_key: 'k-1' }));
     expect(reused.status).toBe(409);
-    expect((await problemOf(reused)).code).toBe('idempotency_key_reused');
+    // Contract v1.1: with expected_seq and head of the session named in the refused body.
+    expect(await problemOf(reused)).toMatchObject({ code: 'idempotency_key_reused', expected_seq: 1, head: null });
+    const onKnown = await expectNothingWritten(() => ingest('s-idem', makeTestChain(TABLE, 's-idem', 7).slice(5), { idempotency_key: 'k-1' }));
+    expect(await problemOf(onKnown)).toMatchObject({ code: 'idempotency_key_reused', expected_seq: 6, head: { seq: 5, hash: chain[4]!.hash } });
+  });
+
+  it('answers 409 sequence_conflict with head null when event 1 of a new session does not link to 64 zeros', async () => {
+    const bad = { ...makeTestChain(TABLE, 's-genesis', 1)[0]!, prev_hash: 'b'.repeat(64) };
+    const res = await expectNothingWritten(() => ingest('s-genesis', [{ ...bad, hash: hashEvent(TABLE, 's-genesis', bad) }]));
+    expect(res.status).toBe(409);
+    expect(await problemOf(res)).toMatchObject({ code: 'sequence_conflict', seq: 1, expected_seq: 1, head: null });
   });
 
   it('answers 400 hash_mismatch for a tampered event and writes nothing', async () => {
