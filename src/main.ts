@@ -119,7 +119,11 @@ export async function startServer(
   try {
     if (config.auth) bootstrapKey = (await ensureBootstrapAdminKey(services.db)) ?? undefined;
     const sampleVisible = sampleWriteToVisible(
-      async () => readMessageTime(services.bus, (await readWatermark(services.db, services.bus.names.eventsStream)).seq),
+      async () =>
+        readMessageTime(
+          services.bus,
+          (await readWatermark(services.db, services.bus.names.eventsStream)).seq,
+        ),
       (s) => services.metrics.observeWriteToVisible(s),
     );
     const observe = (e: CommitObservation) => {

@@ -20,7 +20,9 @@ export function createMetricsApp(deps: AppDeps & { metrics: NonNullable<AppDeps[
     const problem = toProblem(err);
     return new Response(JSON.stringify(problem.body), { status: problem.status, headers: problem.headers });
   };
-  app.notFound((c) => answerProblem(new AppError('not_found', `No resource at ${c.req.method} ${c.req.path}.`)));
+  app.notFound((c) =>
+    answerProblem(new AppError('not_found', `No resource at ${c.req.method} ${c.req.path}.`)),
+  );
   app.onError((err) => answerProblem(err));
   return app;
 }

@@ -12,7 +12,12 @@ export interface PurgeResult {
  * Purges committed messages older than `retentionMs` from the events stream: never one above the
  * committed watermark, nor any when the watermark belongs to an earlier incarnation of the stream.
  */
-export async function purgeCommitted(bus: Bus, db: Db, retentionMs: number, now = new Date()): Promise<PurgeResult> {
+export async function purgeCommitted(
+  bus: Bus,
+  db: Db,
+  retentionMs: number,
+  now = new Date(),
+): Promise<PurgeResult> {
   const stream = bus.names.eventsStream;
   const [row] = await db.sql<{ watermark_seq: string; stream_created: string | null }[]>`
     select watermark_seq, stream_created from stream_progress where stream = ${stream}`;

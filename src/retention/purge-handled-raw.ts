@@ -7,11 +7,13 @@ import { lastOlderThan, type PurgeResult } from './purge-committed.js';
  */
 export async function purgeHandledRaw(bus: Bus, retentionMs: number, now = new Date()): Promise<PurgeResult> {
   const { rawStream, gatekeeperDurable } = bus.names;
-  const consumer = await bus.jsm.consumers.info(rawStream, gatekeeperDurable).catch((err: { code?: number }) => {
-    // 10014: no such consumer (no gatekeeper has run yet).
-    if (err.code === 10014) return null;
-    throw err;
-  });
+  const consumer = await bus.jsm.consumers
+    .info(rawStream, gatekeeperDurable)
+    .catch((err: { code?: number }) => {
+      // 10014: no such consumer (no gatekeeper has run yet).
+      if (err.code === 10014) return null;
+      throw err;
+    });
   if (!consumer) return { purged: 0, upTo: 0 };
   const info = await bus.jsm.streams.info(rawStream);
   const bound = Math.min(consumer.ack_floor.stream_seq, info.state.last_seq);

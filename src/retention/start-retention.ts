@@ -43,7 +43,9 @@ export function startRetention(deps: RetentionDeps): Retention {
   const tick = async () => {
     for (const stream of deps.streams) {
       if (stream === 'events' && !deps.db) continue;
-      await purgeOne(stream).catch((err) => deps.log('warn', 'log purge failed', { stream, err: errorText(err) }));
+      await purgeOne(stream).catch((err) =>
+        deps.log('warn', 'log purge failed', { stream, err: errorText(err) }),
+      );
     }
   };
   const runOnce = () => (running = running.then(tick));
