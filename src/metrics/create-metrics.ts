@@ -58,24 +58,25 @@ export function createMetrics(): Metrics {
   const purged = new Counter({ name: METRIC.logPurged, help: 'Handled log messages purged after CHAINLAKE_LOG_RETENTION', labelNames: ['stream'], ...reg });
   for (const stream of ['events', 'raw']) purged.inc({ stream }, 0);
 
+  // Every gauge of one scrape awaits the same read, so none shows the previous scrape's value.
   let readLag: (() => Promise<Lag>) | null = null;
   const lag = { watermark: 0, messages: 0, seconds: 0 };
-  const refreshLag = async () => {
+  const refreshLag = once(async () => {
     if (readLag) Object.assign(lag, await readLag().catch(() => lag));
-  };
+  });
   new Gauge({ name: METRIC.watermark, help: 'Committed watermark (stream sequence)', ...reg, async collect() { await refreshLag(); this.set(lag.watermark); } });
-  new Gauge({ name: METRIC.lagMessages, help: 'Log messages not yet committed', ...reg, collect() { this.set(lag.messages); } });
-  new Gauge({ name: METRIC.lagSeconds, help: 'Age of the oldest uncommitted log message', ...reg, collect() { this.set(lag.seconds); } });
+  new Gauge({ name: METRIC.lagMessages, help: 'Log messages not yet committed', ...reg, async collect() { await refreshLag(); this.set(lag.messages); } });
+  new Gauge({ name: METRIC.lagSeconds, help: 'Age of the oldest uncommitted log message', ...reg, async collect() { await refreshLag(); this.set(lag.seconds); } });
 
   let readLog: (() => Promise<LogSize>) | null = null;
   const log: LogSize = { messages: 0, bytes: 0, maxBytes: 0, firstSeq: 0 };
-  const refreshLog = async () => {
+  const refreshLog = once(async () => {
     if (readLog) Object.assign(log, await readLog().catch(() => log));
-  };
+  });
   new Gauge({ name: METRIC.logMessages, help: 'Messages held by the events stream', ...reg, async collect() { await refreshLog(); this.set(log.messages); } });
-  new Gauge({ name: METRIC.logBytes, help: 'Bytes held by the events stream', ...reg, collect() { this.set(log.bytes); } });
-  new Gauge({ name: METRIC.logMaxBytes, help: 'Byte cap of the events stream (CHAINLAKE_STREAM_MAX_BYTES; 0: none)', ...reg, collect() { this.set(log.maxBytes); } });
-  new Gauge({ name: METRIC.logFirstSeq, help: 'Oldest stream sequence still in the events stream', ...reg, collect() { this.set(log.firstSeq); } });
+  new Gauge({ name: METRIC.logBytes, help: 'Bytes held by the events stream', ...reg, async collect() { await refreshLog(); this.set(log.bytes); } });
+  new Gauge({ name: METRIC.logMaxBytes, help: 'Byte cap of the events stream (CHAINLAKE_STREAM_MAX_BYTES; 0: none)', ...reg, async collect() { await refreshLog(); this.set(log.maxBytes); } });
+  new Gauge({ name: METRIC.logFirstSeq, help: 'Oldest stream sequence still in the events stream', ...reg, async collect() { await refreshLog(); this.set(log.firstSeq); } });
 
   return {
     observeIngest(transport, code, seconds, events = 0) {
@@ -114,4 +115,10 @@ export function createMetrics(): Metrics {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
   };
+}
+
+/** Calls `fn` once for all callers that arrive while a call is in flight. */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let inFlight: Promise<void> | null = null;
+  return () => (inFlight ??= fn().finally(() => (inFlight = null)));
 }

@@ -8,7 +8,10 @@ interface Panel {
   targets?: { expr: string }[];
   panels?: Panel[];
 }
-const dashboard = JSON.parse(readFileSync('deploy/grafana/chainlake.json', 'utf8')) as { uid: string; panels: Panel[] };
+const dashboard = JSON.parse(readFileSync('deploy/grafana/chainlake.json', 'utf8')) as {
+  uid: string;
+  panels: Panel[];
+};
 const panels = dashboard.panels.flatMap((p) => [p, ...(p.panels ?? [])]).filter((p) => p.type !== 'row');
 
 describe('deploy/grafana/chainlake.json', () => {
@@ -24,7 +27,10 @@ describe('deploy/grafana/chainlake.json', () => {
   });
 
   it('shows throughput, lag, write-to-visible, commit duration and rejections', () => {
-    const exprs = panels.flatMap((p) => p.targets ?? []).map((t) => t.expr).join('\n');
+    const exprs = panels
+      .flatMap((p) => p.targets ?? [])
+      .map((t) => t.expr)
+      .join('\n');
     for (const metric of [
       'chainlake_ingest_events_total',
       'chainlake_commit_rows_total',

@@ -10,7 +10,8 @@ const promtool = findPromtool();
 
 describe('promtool', () => {
   it('is installed where CI runs (.ci/run installs Debian prometheus)', () => {
-    if (promtoolRequired) expect(promtool, 'promtool is missing: apt-get install -y prometheus').not.toBeNull();
+    if (promtoolRequired)
+      expect(promtool, 'promtool is missing: apt-get install -y prometheus').not.toBeNull();
   });
 
   describe.skipIf(!promtool)('checks', () => {

@@ -5,7 +5,16 @@ export async function sampleExposition(): Promise<string> {
   const m = createMetrics();
   m.observeIngest('http', 'accepted', 0.004, 10);
   m.observeIngest('raw', 'hash_mismatch', 0.002);
-  m.observeCommit({ kind: 'committed', seconds: 0.05, committed: 3, alreadyDone: 1, fenced: 0, rows: 30, fileRows: [30], redelivered: 1 });
+  m.observeCommit({
+    kind: 'committed',
+    seconds: 0.05,
+    committed: 3,
+    alreadyDone: 1,
+    fenced: 0,
+    rows: 30,
+    fileRows: [30],
+    redelivered: 1,
+  });
   m.observeCommit({ kind: 'failed', messages: 2, seconds: 0.1 } as Parameters<typeof m.observeCommit>[0]);
   m.observeCommit({ kind: 'poisoned', messages: 1 });
   m.observeWriteToVisible(0.2);
