@@ -169,6 +169,9 @@ export async function startServer(
     }
     services.metrics.setLagSource(() => readLag(services.bus, services.db));
     services.metrics.setLogSource(() => readLogSize(services.bus));
+    if (!roles.includes('api') && config.metricsPort === undefined && isMainThread) {
+      log('info', 'METRICS_PORT is not set: /metrics, /healthz and /readyz are not served');
+    }
     if (!roles.includes('api') && config.metricsPort !== undefined && isMainThread) {
       const metricsApp = createMetricsApp({
         auth: config.auth,

@@ -219,3 +219,68 @@ describe('CHAINLAKE_LOG_RETENTION', () => {
     expect(((await next.json()) as Json).status).toBe('visible');
   });
 });
+
+describe('a re-created events stream', () => {
+  it('is not purged by the watermark of the stream it replaced', async () => {
+    const s = await startTestStack('retnew', { env: { CHAINLAKE_LOG_RETENTION: '1s' } });
+    try {
+      expect(
+        (await s.request('/v1/tables', { method: 'POST', json: { name: TABLE, columns: [] } })).status,
+      ).toBe(201);
+      const chain = makeTestChain(TABLE, 's-a', 6);
+      for (let i = 0; i < 3; i++) {
+        const res = await s.request(`/v1/ingest/${TABLE}?wait_for_visibility=true`, {
+          method: 'POST',
+          json: { session_id: 's-a', events: chain.slice(i * 2, i * 2 + 2) },
+        });
+        expect(((await res.json()) as Json).status).toBe('visible');
+      }
+      await s.restart(['api']);
+      await s.bus.jsm.streams.delete(s.bus.names.eventsStream);
+      await ensureStreams(s.bus, s.config.stream);
+      // Sequences 1 and 2 again, below the old watermark 3, and never committed.
+      for (const session of ['s-b', 's-c']) {
+        const res = await s.request(`/v1/ingest/${TABLE}`, {
+          method: 'POST',
+          json: { session_id: session, events: makeTestChain(TABLE, session, 1) },
+        });
+        expect(res.status).toBe(202);
+      }
+      await new Promise((r) => setTimeout(r, 1100));
+      expect(await purgeCommitted(s.bus, s.running.services.db, 0)).toEqual({ purged: 0, upTo: 0 });
+      expect((await s.bus.jsm.streams.info(s.bus.names.eventsStream)).state.messages).toBe(2);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
+describe('the raw stream', () => {
+  it('purges raw messages once the gatekeeper handled them and the retention passed', async () => {
+    const raw = await startTestStack('retraw', {
+      roles: ['api', 'committer', 'gatekeeper'],
+      env: { CHAINLAKE_LOG_RETENTION: '1s' },
+    });
+    try {
+      expect(
+        (await raw.request('/v1/tables', { method: 'POST', json: { name: TABLE, columns: [] } })).status,
+      ).toBe(201);
+      const chain = makeTestChain(TABLE, 's-raw', 9);
+      for (let i = 0; i < 3; i++) {
+        const body = JSON.stringify({ session_id: 's-raw', events: chain.slice(i * 3, i * 3 + 3) });
+        await raw.bus.js.publish(raw.bus.names.raw('default', TABLE), body, { msgID: `raw-${i}` });
+      }
+      const rawState = async () => (await raw.bus.jsm.streams.info(raw.bus.names.rawStream)).state;
+      expect((await rawState()).last_seq).toBe(3);
+      await waitUntil('the handled raw messages are purged', async () => (await rawState()).messages === 0);
+      // They were handled, not lost: every event is committed.
+      await waitUntil('the raw batches are committed', async () => {
+        const res = await raw.request(`/v1/tables/${TABLE}/sessions/s-raw/events`);
+        const body = (await res.json()) as Json;
+        return res.status === 200 && body.events.filter((e: Json) => e.kind === 'event').length === 9;
+      });
+    } finally {
+      await raw.stop();
+    }
+  });
+});
