@@ -6,8 +6,8 @@ import { purgeHandledRaw } from './purge-handled-raw.js';
 
 export interface RetentionDeps {
   bus: Bus;
-  /** Needed to purge the events stream (the committed watermark); without it only raw is purged. */
-  db?: Db;
+  /** Where the committed watermark is read, for the events stream. */
+  db: Db;
   /** Which streams this process purges: `events` with the committer role, `raw` with the gatekeeper. */
   streams: readonly ('events' | 'raw')[];
   retentionMs: number;
@@ -33,7 +33,7 @@ export function startRetention(deps: RetentionDeps): Retention {
   const purgeOne = async (stream: 'events' | 'raw') => {
     const result =
       stream === 'events'
-        ? await purgeCommitted(deps.bus, deps.db!, deps.retentionMs)
+        ? await purgeCommitted(deps.bus, deps.db, deps.retentionMs)
         : await purgeHandledRaw(deps.bus, deps.retentionMs);
     if (result.purged > 0) {
       deps.log('debug', 'log purged', { stream, purged: result.purged, upTo: result.upTo });
@@ -42,7 +42,6 @@ export function startRetention(deps: RetentionDeps): Retention {
   };
   const tick = async () => {
     for (const stream of deps.streams) {
-      if (stream === 'events' && !deps.db) continue;
       await purgeOne(stream).catch((err) =>
         deps.log('warn', 'log purge failed', { stream, err: errorText(err) }),
       );
