@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { createLog } from '../../src/log.js';
+import { startServer } from '../../src/main.js';
 import { makeTestChain } from '../../src/chain/make-test-chain.js';
 import { findPromtool, promtoolRequired, runPromtool } from '../unit/promtool.js';
 import { freePort } from '../support/ports.js';
@@ -84,6 +87,31 @@ describe('a process without the api role (serve --roles committer)', () => {
       const run = runPromtool(promtool, ['check', 'metrics'], text);
       expect(run.output).toBe('');
       expect(run.status).toBe(0);
+    }
+  });
+
+  it('stops promptly with a scraper keeping its connection open', async () => {
+    const running = await startServer(
+      loadConfig({ ...envOf(stack.config), METRICS_PORT: '0' }),
+      ['committer'],
+      { log: createLog('error') },
+    );
+    expect(running.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(running.url).toBeUndefined();
+    expect((await fetch(`${running.metricsUrl}/metrics`)).status).toBe(200); // keep-alive
+    const started = Date.now();
+    await running.stop();
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('serves nothing without METRICS_PORT', async () => {
+    const running = await startServer(loadConfig(envOf(stack.config)), ['committer'], {
+      log: createLog('error'),
+    });
+    try {
+      expect(running.metricsUrl).toBeUndefined();
+    } finally {
+      await running.stop();
     }
   });
 });
