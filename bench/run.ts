@@ -75,7 +75,7 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
     roles,
     profile: opts.profile,
     env:
-      opts.soakS > 0 ? { CHAINLAKE_STREAM_MAX_AGE_S: process.env.CHAINLAKE_STREAM_MAX_AGE_S ?? '900' } : {},
+      opts.soakS > 0 ? { CHAINLAKE_LOG_RETENTION: process.env.CHAINLAKE_LOG_RETENTION ?? '15m' } : {},
     log,
   });
   log(`chainlake pid ${stack.pid} at ${stack.url}, prefix ${stack.prefix}, database ${stack.database}`);

@@ -1,15 +1,17 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { connectBus, ensureStreams, type Bus } from './bus/index.js';
+import { isMainThread } from 'node:worker_threads';
+import { connectBus, ensureStreams, readMessageTime, type Bus } from './bus/index.js';
 import type { Config } from './config/index.js';
 import { createDb, migrateDb, type Db } from './db/index.js';
 import { startCommitter, type CommitHooks, type CommitObservation } from './commit/index.js';
-import { createApp } from './http/index.js';
+import { createApp, createMetricsApp } from './http/index.js';
 import { startCommitterThread } from './start-committer-thread.js';
-import { readLag, watchVisibility } from './lake/index.js';
+import { readLag, readWatermark, watchVisibility } from './lake/index.js';
 import { HeadCache, type IngestDeps } from './ingest/index.js';
 import { loadOrCreateKeyRing, type KeyRing } from './keys/index.js';
 import { createLog, errorText, type Log } from './log.js';
-import { createMetrics, type Metrics } from './metrics/index.js';
+import { createMetrics, sampleWriteToVisible, type Metrics } from './metrics/index.js';
+import { readLogSize, startRetention } from './retention/index.js';
 import { createObjectStore, type ObjectStore } from './store/index.js';
 import { gatekeeperLease, startGatekeeper, startIngestService, type GatekeeperHooks } from './nats/index.js';
 import { ensureBootstrapAdminKey } from './tenancy/index.js';
@@ -67,6 +69,8 @@ export function ingestDeps(s: Services): IngestDeps {
 export interface Running {
   services: Services;
   url?: string;
+  /** Where `/metrics`, `/healthz` and `/readyz` are served without the api role (METRICS_PORT). */
+  metricsUrl?: string;
   /** The HTTP app (role api), for in-process requests. */
   app?: ReturnType<typeof createApp>;
   /** The first admin key, when this start created it: show it once, it is stored only as a hash. */
@@ -99,6 +103,7 @@ export async function startServer(
   const services = await openServices(config, log);
   const stops: (() => Promise<void>)[] = [];
   let url: string | undefined;
+  let metricsUrl: string | undefined;
   let app: ReturnType<typeof createApp> | undefined;
   let bootstrapKey: string | undefined;
   // One LISTEN connection for every role that waits for visibility (api, nats).
@@ -113,8 +118,18 @@ export async function startServer(
   };
   try {
     if (config.auth) bootstrapKey = (await ensureBootstrapAdminKey(services.db)) ?? undefined;
+    const sampleVisible = sampleWriteToVisible(
+      async () =>
+        readMessageTime(
+          services.bus,
+          (await readWatermark(services.db, services.bus.names.eventsStream)).seq,
+        ),
+      (s) => services.metrics.observeWriteToVisible(s),
+    );
     const observe = (e: CommitObservation) => {
       services.metrics.observeCommit(e);
+      // The committer thread reports to the main thread, whose metrics are served: sample there.
+      if (e.kind === 'committed' && e.committed > 0 && isMainThread) sampleVisible();
       opts.observeCommits?.(e);
     };
     // With ingest roles in the same process the committer gets its own thread (src/committer-thread.ts).
@@ -137,9 +152,48 @@ export async function startServer(
       committer.done.catch((err) => log('error', 'committer stopped', { err: errorText(err) }));
       stops.push(() => committer.stop());
     }
+    // Retention runs where the committer (events) or the gatekeeper (raw) runs; a committer thread runs its own.
+    const purgeStreams = (['events', 'raw'] as const).filter((s) =>
+      s === 'events' ? roles.includes('committer') && !threaded : roles.includes('gatekeeper'),
+    );
+    if (purgeStreams.length > 0) {
+      // Committed (events) and handled (raw) messages leave the log after CHAINLAKE_LOG_RETENTION.
+      const retention = startRetention({
+        bus: services.bus,
+        db: services.db,
+        streams: purgeStreams,
+        retentionMs: config.logRetentionMs,
+        log,
+        onPurged: (stream, r) => services.metrics.observePurge(stream, r.purged),
+      });
+      stops.push(() => retention.stop());
+    }
+    services.metrics.setLagSource(() => readLag(services.bus, services.db));
+    services.metrics.setLogSource(() => readLogSize(services.bus));
+    if (!roles.includes('api') && config.metricsPort === undefined && isMainThread) {
+      log('info', 'METRICS_PORT is not set: /metrics, /healthz and /readyz are not served');
+    }
+    if (!roles.includes('api') && config.metricsPort !== undefined && isMainThread) {
+      const metricsApp = createMetricsApp({
+        auth: config.auth,
+        maxBodyBytes: config.limits.maxBodyBytes,
+        db: services.db,
+        bus: services.bus,
+        keyRing: services.keyRing,
+        store: services.store,
+        ingest: ingestDeps(services),
+        metrics: services.metrics,
+        log,
+      });
+      const server = await listen(metricsApp.fetch, config.host, config.metricsPort);
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : config.metricsPort;
+      metricsUrl = `http://${config.host}:${port}`;
+      log('info', 'metrics listening', { url: metricsUrl });
+      stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    }
     if (roles.includes('api')) {
       const visibility = await visibilityWatch();
-      services.metrics.setLagSource(() => readLag(services.bus, services.db));
       app = createApp({
         auth: config.auth,
         maxBodyBytes: config.limits.maxBodyBytes,
@@ -188,6 +242,7 @@ export async function startServer(
   return {
     services,
     url,
+    metricsUrl,
     app,
     bootstrapKey,
     async stop() {

@@ -26,6 +26,14 @@ const objectStore = v.pipe(
   ),
 );
 
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** `90s`, `30m`, `12h`, `7d` → milliseconds. */
+const duration = v.pipe(
+  v.string(),
+  v.regex(/^\d{1,9}[smhd]$/, 'must be a duration such as 90s, 30m, 12h or 7d'),
+  v.transform((s) => Number(s.slice(0, -1)) * UNIT_MS[s.slice(-1) as keyof typeof UNIT_MS]),
+);
+
 /**
  * Every environment variable chainlake reads, with its default (docs/contract.md §7 plus tuning knobs).
  * Keys are the variable names so that an error names the variable exactly.
@@ -53,6 +61,7 @@ export const EnvSchema = v.object({
   AWS_ACCESS_KEY_ID: v.optional(v.string()),
   AWS_SECRET_ACCESS_KEY: v.optional(v.string()),
   CHAINLAKE_KEYS_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './data/keys'),
+  METRICS_PORT: v.optional(int(0, 65535)),
   LOG_LEVEL: v.optional(
     v.picklist(['debug', 'info', 'warn', 'error', 'silent'], 'must be debug, info, warn, error or silent'),
     'info',
@@ -64,8 +73,13 @@ export const EnvSchema = v.object({
   CHAINLAKE_MAX_DEPTH: v.optional(int(1, 1000), '64'),
   // The event log.
   CHAINLAKE_STREAM_REPLICAS: v.optional(int(1, 5), '1'),
-  CHAINLAKE_STREAM_MAX_BYTES: v.optional(int(1024 * 1024), String(10 * 1024 * 1024 * 1024)),
-  CHAINLAKE_STREAM_MAX_AGE_S: v.optional(int(0), '0'),
+  // No byte cap by default: a cap is a reservation that a server short of storage refuses.
+  CHAINLAKE_STREAM_MAX_BYTES: v.optional(int(1024 * 1024)),
+  // Replaced by CHAINLAKE_LOG_RETENTION: a stream max_age would also drop uncommitted messages.
+  CHAINLAKE_STREAM_MAX_AGE_S: v.optional(
+    v.custom<never>(() => false, 'is no longer read: set CHAINLAKE_LOG_RETENTION (e.g. 7d) instead'),
+  ),
+  CHAINLAKE_LOG_RETENTION: v.optional(duration, '7d'),
   CHAINLAKE_DEDUP_WINDOW_MS: v.optional(int(100), '120000'),
   // The committer's lease (style point 14: leases are data).
   CHAINLAKE_COMMIT_BATCH: v.optional(int(1, 100_000), '500'),

@@ -54,7 +54,8 @@ describe('loadConfig', () => {
       AWS_ACCESS_KEY_ID: 'id',
       AWS_SECRET_ACCESS_KEY: 'secret',
       CHAINLAKE_KEYS_DIR: '/var/lib/chainlake/keys',
-      CHAINLAKE_STREAM_MAX_AGE_S: '60',
+      METRICS_PORT: '9464',
+      CHAINLAKE_LOG_RETENTION: '12h',
     });
     expect(config).toMatchObject({
       port: 9000,
@@ -72,8 +73,32 @@ describe('loadConfig', () => {
         secretAccessKey: 'secret',
       },
       keysDir: '/var/lib/chainlake/keys',
-      stream: { maxAgeMs: 60_000 },
+      metricsPort: 9464,
+      logRetentionMs: 12 * 3_600_000,
     });
+  });
+
+  it('keeps committed log messages 7 days, with no byte cap on the streams, by default', () => {
+    const config = loadConfig({});
+    expect(config.logRetentionMs).toBe(7 * 86_400_000);
+    expect(config.stream.maxBytes).toBeUndefined();
+    expect(config.metricsPort).toBeUndefined();
+  });
+
+  it.each([
+    ['90s', 90_000],
+    ['30m', 1_800_000],
+    ['12h', 43_200_000],
+    ['7d', 604_800_000],
+    ['0s', 0],
+  ])('reads CHAINLAKE_LOG_RETENTION=%s as %d ms', (value, ms) => {
+    expect(loadConfig({ CHAINLAKE_LOG_RETENTION: value }).logRetentionMs).toBe(ms);
+  });
+
+  it('refuses CHAINLAKE_STREAM_MAX_AGE_S and points at CHAINLAKE_LOG_RETENTION', () => {
+    const message = configError({ CHAINLAKE_STREAM_MAX_AGE_S: '60' });
+    expect(message).toMatch(/\bCHAINLAKE_STREAM_MAX_AGE_S=/);
+    expect(message).toContain('CHAINLAKE_LOG_RETENTION');
   });
 
   it('ignores variables it does not know', () => {
@@ -92,6 +117,10 @@ describe('loadConfig', () => {
     ['S3_FORCE_PATH_STYLE', 'perhaps'],
     ['LOG_LEVEL', 'verbose'],
     ['CHAINLAKE_MAX_EVENTS', '0'],
+    ['CHAINLAKE_LOG_RETENTION', '7'],
+    ['CHAINLAKE_LOG_RETENTION', '1w'],
+    ['CHAINLAKE_LOG_RETENTION', '-1d'],
+    ['METRICS_PORT', 'x'],
   ])('stops on %s=%s with one line naming the variable', (name, value) => {
     const message = configError({ [name]: value });
     expect(message).not.toContain('\n');

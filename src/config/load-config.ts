@@ -21,7 +21,12 @@ export interface Config {
   keysDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   limits: { maxBodyBytes: number; maxEvents: number; maxPayloadBytes: number; maxDepth: number };
-  stream: { replicas: number; maxBytes: number; maxAgeMs: number; dedupWindowMs: number };
+  /** Without the api role, `/metrics`, `/healthz` and `/readyz` are served on this port (unset: not served). */
+  metricsPort?: number;
+  /** `maxBytes` unset: no byte cap (and no reservation) on the streams. */
+  stream: { replicas: number; maxBytes?: number; dedupWindowMs: number };
+  /** Committed log messages older than this are purged from the events stream (contract §5). */
+  logRetentionMs: number;
   committer: CommitterLease;
   /** How much the committer re-checks of each log message (CHAINLAKE_COMMIT_VERIFY). */
   commitVerify: 'tag' | 'full';
@@ -82,6 +87,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
     },
     keysDir: e.CHAINLAKE_KEYS_DIR,
+    metricsPort: e.METRICS_PORT,
     logLevel: e.LOG_LEVEL,
     limits: {
       maxBodyBytes: e.CHAINLAKE_MAX_BODY_BYTES,
@@ -92,9 +98,9 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     stream: {
       replicas: e.CHAINLAKE_STREAM_REPLICAS,
       maxBytes: e.CHAINLAKE_STREAM_MAX_BYTES,
-      maxAgeMs: e.CHAINLAKE_STREAM_MAX_AGE_S * 1000,
       dedupWindowMs: e.CHAINLAKE_DEDUP_WINDOW_MS,
     },
+    logRetentionMs: e.CHAINLAKE_LOG_RETENTION,
     committer: {
       batchSize: e.CHAINLAKE_COMMIT_BATCH,
       maxBytes: e.CHAINLAKE_COMMIT_MAX_BYTES,

@@ -12,7 +12,13 @@ export const METRIC = {
   naks: 'chainlake_commit_naks_total',
   terms: 'chainlake_commit_terms_total',
   fenced: 'chainlake_commit_fenced_total',
+  writeToVisible: 'chainlake_write_to_visible_seconds',
   watermark: 'chainlake_watermark_seq',
   lagMessages: 'chainlake_lag_messages',
   lagSeconds: 'chainlake_lag_seconds',
+  logMessages: 'chainlake_log_messages',
+  logBytes: 'chainlake_log_bytes',
+  logMaxBytes: 'chainlake_log_max_bytes',
+  logFirstSeq: 'chainlake_log_first_seq',
+  logPurged: 'chainlake_log_purged_messages_total',
 } as const;

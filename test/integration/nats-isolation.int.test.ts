@@ -85,7 +85,6 @@ beforeAll(async () => {
   await ensureStreams(chainlakeBus, {
     replicas: 1,
     maxBytes: 64 * 1024 * 1024,
-    maxAgeMs: 0,
     dedupWindowMs: 120_000,
   });
   database = await createTestDatabase('natsiso');
