@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { CommitObservation } from './commit/index.js';
+import type { CommitObservation } from './metrics/index.js';
 import type { Config } from './config/index.js';
 import { errorText, type Log } from './log.js';
 

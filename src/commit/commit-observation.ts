@@ -1,22 +1,9 @@
+import type { CommitObservation } from '../metrics/commit-observation.js';
 import type { CommitReport } from './commit-batch.js';
 
-/** What one commit attempt did, as plain data (it crosses from the committer's thread to the metrics). */
-export type CommitObservation =
-  | {
-      kind: 'committed';
-      seconds: number;
-      /** Messages committed by this attempt, and found committed already (redeliveries). */
-      committed: number;
-      alreadyDone: number;
-      /** Messages dropped because a newer delivery owns them. */
-      fenced: number;
-      rows: number;
-      fileRows: number[];
-      redelivered: number;
-    }
-  | { kind: 'failed'; messages: number; seconds: number; error: string }
-  | { kind: 'poisoned'; messages: number };
+export type { CommitObservation };
 
+/** A commit report as the plain observation the metrics take. */
 export function summarize(report: CommitReport, seconds: number): CommitObservation {
   const all = [...report.committed, ...report.alreadyDone, ...report.fenced];
   return {

@@ -5,7 +5,7 @@ import { insertBatches, recordIdempotency, upsertSessions } from './session-rows
 import { registerFiles, type WrittenFile } from './snapshot-rows.js';
 import { advanceWatermark } from './advance-watermark.js';
 
-export const COMMIT_CHANNEL = 'chainlake_committed';
+import { COMMIT_CHANNEL } from '../lake/commit-channel.js';
 
 export interface CommitPlan {
   stream: string;

@@ -11,7 +11,6 @@ export {
 } from './run-committer.js';
 export { commitBatch, dedupeMessages, type CommitHooks, type CommitReport } from './commit-batch.js';
 export { decodeMessage, type CommitVerify, type DecodedMessage } from './decode-message.js';
-export { COMMIT_CHANNEL } from './commit-transaction.js';
+
 export { toParquet } from './to-parquet.js';
 export type { LakeRecord, ColumnDef } from './lake-record.js';
-export { rfc3339ToMicros } from './timestamp.js';

@@ -4,7 +4,7 @@ import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
 import { canonicalJson } from '../chain/index.js';
 import { BUILTIN_COLUMNS } from '../contracts/index.js';
 import type { ColumnDef, LakeRecord } from './lake-record.js';
-import { rfc3339ToMicros } from './timestamp.js';
+import { rfc3339ToMicros } from '../contracts/index.js';
 
 /** The fixed leading columns of every lake file (docs/contract.md §6), in order; declared columns follow. */
 export const CORE_COLUMNS = BUILTIN_COLUMNS;

@@ -7,3 +7,4 @@ export * from './seal.js';
 export * from './problem.js';
 export * from './table.js';
 export { parseOrThrow, toFieldErrors } from './parse-or-throw.js';
+export { rfc3339ToMicros } from './timestamp.js';

@@ -1,5 +1,5 @@
 import type { ClientEvent } from '../chain/index.js';
-import type { ColumnDef } from '../commit/lake-record.js';
+import type { ColumnDef } from '../contracts/index.js';
 import { RFC3339_PATTERN } from '../contracts/index.js';
 import type { FieldError } from '../errors.js';
 

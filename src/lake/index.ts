@@ -18,3 +18,4 @@ export {
   type GarbageOptions,
   type GarbageReport,
 } from './collect-garbage.js';
+export { COMMIT_CHANNEL } from './commit-channel.js';

@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.js';
-import { COMMIT_CHANNEL } from '../commit/index.js';
+import { COMMIT_CHANNEL } from './commit-channel.js';
 import { readWatermark } from './read-watermark.js';
 
 export interface VisibilityWatch {

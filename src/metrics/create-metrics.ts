@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CommitObservation } from '../commit/index.js';
+import type { CommitObservation } from './commit-observation.js';
 import { registerDefaultMetrics } from './default-metrics.js';
 import { METRIC } from './metric-names.js';
 

@@ -2,3 +2,4 @@
 export { createMetrics, type Metrics, type Lag, type LogSize } from './create-metrics.js';
 export { METRIC } from './metric-names.js';
 export { sampleWriteToVisible } from './sample-write-to-visible.js';
+export type { CommitObservation } from './commit-observation.js';

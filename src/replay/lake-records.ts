@@ -1,6 +1,6 @@
 import { parquetReadObjects } from 'hyparquet';
 import type { ChainProblem } from '../chain/index.js';
-import { rfc3339ToMicros } from '../commit/index.js';
+import { rfc3339ToMicros } from '../contracts/index.js';
 import type { Db } from '../db/index.js';
 import { getSnapshot, latestSnapshot } from '../lake/index.js';
 import type { ObjectStore } from '../store/index.js';

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
-import type { ColumnDef } from '../commit/lake-record.js';
+import type { ColumnDef } from '../contracts/index.js';
 import { BUILTIN_COLUMNS, TABLE_PATTERN } from '../contracts/index.js';
 import { AppError } from '../errors.js';
 import { isConnectionError, schema, withTransaction } from '../db/index.js';

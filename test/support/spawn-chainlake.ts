@@ -31,7 +31,7 @@ export function envOf(config: Config): Record<string, string> {
     CHAINLAKE_ACK_WAIT_MS: String(config.committer.ackWaitMs),
     CHAINLAKE_WORKING_INTERVAL_MS: String(config.committer.workingIntervalMs),
     CHAINLAKE_COMMIT_MAX_WAIT_MS: String(config.committer.maxWaitMs),
-    CHAINLAKE_STREAM_MAX_BYTES: String(config.stream.maxBytes),
+    ...(config.stream.maxBytes === undefined ? {} : { CHAINLAKE_STREAM_MAX_BYTES: String(config.stream.maxBytes) }),
   };
 }
 

@@ -48,7 +48,6 @@ export async function startTestStack(label: string, opts: TestStackOptions = {})
     CHAINLAKE_KEYS_DIR: join(dir, 'keys'),
     PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
-    CHAINLAKE_STREAM_MAX_BYTES: String(256 * 1024 * 1024),
     CHAINLAKE_ACK_WAIT_MS: '3000',
     CHAINLAKE_WORKING_INTERVAL_MS: '1000',
     CHAINLAKE_COMMIT_MAX_WAIT_MS: '20',
