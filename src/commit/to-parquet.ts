@@ -23,13 +23,17 @@ const TIMESTAMP: Physical = {
   logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' },
 };
 
+// JSON logical type over UTF-8 bytes of the JCS text: DuckDB and others see JSON; the converted type
+// stays UTF8 so writers and readers keep the exact text (a JSON converted type re-serialises values).
+const JSON_TEXT: Physical = { type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'JSON' } };
+
 const DECLARED: Record<ColumnDef['type'], Physical> = {
   string: STRING,
   int64: INT64,
   double: DOUBLE,
   boolean: BOOLEAN,
   timestamp: TIMESTAMP,
-  json: STRING,
+  json: JSON_TEXT,
 };
 
 /**
