@@ -10,6 +10,7 @@ import { rfc3339ToMicros } from '../contracts/index.js';
 export const CORE_COLUMNS = BUILTIN_COLUMNS;
 
 const ROW_GROUP_ROWS = 10_000;
+const UNIQUE_COLUMNS = new Set(['payload', 'prev_hash', 'hash']);
 
 type Physical = Omit<SchemaElement, 'name' | 'repetition_type'>;
 const STRING: Physical = { type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } };
@@ -57,7 +58,9 @@ export function toParquet(records: readonly LakeRecord[], columns: readonly Colu
   const columnData: ColumnSource[] = [];
   for (const [name, physical, data] of core) {
     schema.push({ name, ...physical, repetition_type: 'REQUIRED' });
-    columnData.push({ name, data, nullable: false });
+    // Payloads and hashes are unique per row: a dictionary never pays, nor do min/max statistics.
+    const unique = UNIQUE_COLUMNS.has(name);
+    columnData.push(unique ? { name, data, nullable: false, encoding: 'PLAIN', statistics: false } : { name, data, nullable: false });
   }
   const seen = new Set<string>(CORE_COLUMNS);
   for (const col of columns) {
