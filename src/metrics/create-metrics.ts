@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CommitObservation } from '../commit/index.js';
 import { METRIC } from './metric-names.js';
+import { registerThreadCpu } from './thread-cpu.js';
 
 export interface Lag {
   watermark: number;
@@ -20,6 +21,7 @@ export interface Metrics {
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'chainlake_' });
+  registerThreadCpu(registry);
   const reg = { registers: [registry] };
   const ingestRequests = new Counter({ name: METRIC.ingestRequests, help: 'Ingest answers by transport and result code', labelNames: ['transport', 'code'], ...reg });
   const ingestDuration = new Histogram({
