@@ -13,15 +13,19 @@ import { runCeilings } from './ceilings.js';
 import { sweepStale } from './drop-resources.js';
 import { startLoad, type LoadClient } from './load-client.js';
 import type { Target } from './load-protocol.js';
-import type { BenchContext } from './observe-phase.js';
+import { readNow, type BenchContext } from './observe-phase.js';
 import { parseOptions, type BenchOptions, type Transport } from './options.js';
+import { createTable } from './create-table.js';
 import { checkDisk, eventBytes } from './plan.js';
 import { humanReport, type BenchReport } from './report.js';
 import { runPhases } from './run-phases.js';
+import { resourceUse } from './resources.js';
 import { procRss } from './scrape.js';
 import { REPO, startStack, type Stack } from './stack.js';
 import { round } from './stats.js';
 import { formatHotFunctions, summarizeProfile } from './summarize-profile.js';
+import { targetRows } from './targets.js';
+import { THREAD_CPU_METRIC } from '../src/metrics/thread-cpu.js';
 
 const TABLE = 'bench_events';
 const TENANT = 'default';
@@ -62,7 +66,7 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
       `load average ${loadStart[0]} at start on ${os.cpus().length} cores: other work competes, numbers are low`,
     );
   const perEvent = eventBytes(TABLE, opts.payloadBytes);
-  log(await checkDisk(opts, perEvent, opts.transports.length * (1 + opts.extraBatches.length)));
+  log(await checkDisk(opts, perEvent, opts.transports.length * (1 + opts.extraBatches.length) + 1));
   await sweepStale(
     process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
@@ -79,7 +83,7 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
     log,
   });
   log(`chainlake pid ${stack.pid} at ${stack.url}, prefix ${stack.prefix}, database ${stack.database}`);
-  await createTable(stack.url);
+  await createTable(stack.url, TENANT, TABLE);
   bus = await connectBus({ url: stack.natsUrl, prefix: stack.prefix, name: 'chainlake-bench' });
   load = startLoad();
   const target: Target = {
@@ -89,7 +93,9 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
     tenant: TENANT,
     table: TABLE,
   };
-  const ctx: BenchContext = { stack, bus, load, target, log };
+  const stores = { bus, stream: stack.names.eventsStream, databaseUrl: stack.databaseUrl, lakeDir: stack.lakeDir };
+  const ctx: BenchContext = { stack, bus, load, target, stores, log };
+  const runStart = await readNow(ctx);
 
   const transports: Transport[] = [];
   for (const t of opts.transports) {
@@ -109,14 +115,26 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
 
   const rssStart = await procRss(stack.pid);
   let peak = rssStart ?? 0;
+  let runEvents = 0;
   const phases = await runPhases(ctx, opts, transports, perEvent, bus.maxPayload(), notes, (o) => {
     peak = Math.max(peak, o.start.rssBytes, o.end.rssBytes, ...o.rssSamples.map((s) => s.bytes));
+    runEvents += o.result.phaseEvents;
   });
+  const runEnd = await readNow(ctx);
+  const runResources = runStart && runEnd ? resourceUse(runStart, runEnd, runEvents) : null;
+  if (runEnd && runEnd.threadS.committer === undefined)
+    notes.push(
+      runEnd.threadS.main === undefined
+        ? `chainlake does not export ${THREAD_CPU_METRIC}: CPU per event is the whole process's only`
+        : 'no committer thread reported its CPU (committer in-process: counted as main)',
+    );
   const rssEnd = await procRss(stack.pid);
   peak = Math.max(peak, rssEnd ?? 0);
 
   let ceiling: BenchReport['ceiling'] = null;
   let ratio: number | null = null;
+  let ratioCommitted: number | null = null;
+  let ceilingMin: number | null = null;
   let basis: string | null = null;
   if (phases.main) {
     const sample = buildSample(
@@ -129,12 +147,12 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
       CEILING_SAMPLE_EVENTS,
     );
     ceiling = await runCeilings(bus, stack.databaseUrl, sample, opts.ceilingS, log);
-    const measured = phases.throughput[phases.main.key]!.events_per_s;
-    ratio = round(
-      measured / Math.min(ceiling.verify_events_per_s, ceiling.publish_events_per_s, ceiling.copy_rows_per_s),
-      3,
-    );
-    basis = `${phases.main.key} ${measured} events/s`;
+    const main = phases.throughput[phases.main.key]!;
+    ceilingMin = Math.min(ceiling.verify_events_per_s, ceiling.publish_events_per_s, ceiling.copy_rows_per_s);
+    ratio = round(main.events_per_s / ceilingMin, 3);
+    const committed = main.committed.events_per_s;
+    ratioCommitted = committed === null ? null : round(committed / ceilingMin, 3);
+    basis = `${phases.main.key} ${main.events_per_s} events/s`;
   }
 
   let profile: BenchReport['profile'];
@@ -169,6 +187,14 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
     ceiling,
     ratio,
     ratio_basis: basis,
+    ratio_committed: ratioCommitted,
+    run_resources: runResources,
+    targets: targetRows({
+      main: phases.main ? phases.throughput[phases.main.key]! : null,
+      small: phases.small ? (phases.throughput[phases.small] ?? null) : null,
+      latency: phases.latency.http ?? null,
+      ceilingMin,
+    }),
     rss: {
       start_mb: mb(rssStart),
       end_mb: mb(rssEnd),
@@ -178,25 +204,6 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
     notes,
     ...(profile ? { profile } : {}),
   };
-}
-
-async function createTable(url: string): Promise<void> {
-  const res = await fetch(`${url}/v1/tables`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-tenant-id': TENANT },
-    body: JSON.stringify({
-      name: TABLE,
-      description: 'chainlake bench',
-      columns: [
-        { name: 'model', type: 'string' },
-        { name: 'tokens', type: 'int64' },
-        { name: 'cost', type: 'double' },
-      ],
-    }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (res.status !== 201)
-    throw new Error(`creating table ${TABLE} answered ${res.status}: ${await res.text()}`);
 }
 
 let opts: BenchOptions;
