@@ -32,7 +32,12 @@ describe.runIf(linux)('the thread CPU counter', () => {
     const worker = new Worker(
       `const { parentPort } = require('node:worker_threads');
        const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-       const until = Date.now() + 150; while (Date.now() < until);
+       const fs = require('node:fs');
+       const ticks = () => {
+         const f = fs.readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ');
+         return Number(f[11]) + Number(f[12]);
+       };
+       while (ticks() < 15);
        parentPort.postMessage(tid);
        setTimeout(() => {}, 10_000);`,
       { eval: true },
@@ -47,8 +52,8 @@ describe.runIf(linux)('the thread CPU counter', () => {
       expect(threads.tids.get('main')).toBe(currentThreadId());
       expect(tid).not.toBe(currentThreadId());
       expect(series(text, 'main')).toBeGreaterThan(0);
-      // It spun ~150 ms: at 100 ticks/s that is at least a few ticks.
-      expect(series(text, 'committer')).toBeGreaterThanOrEqual(0.05);
+      // It spun until its own thread had used 15 ticks (150 ms) of CPU.
+      expect(series(text, 'committer')).toBeGreaterThanOrEqual(0.15);
     } finally {
       await worker.terminate();
     }
@@ -66,5 +71,15 @@ describe.runIf(linux)('the thread CPU counter', () => {
     const third = series(await registry.metrics(), 'worker')!;
     expect(second).toBe(first);
     expect(third).toBeGreaterThanOrEqual(first * 2);
+  });
+
+  it('leaves out a noted thread that had ended before the registry first read it', async () => {
+    const threads = new ThreadTable();
+    threads.note('committer', 999_999_999);
+    const registry = new Registry();
+    registerThreadCpu(registry, threads);
+    const text = await registry.metrics();
+    expect(series(text, 'main')).not.toBeNull();
+    expect(series(text, 'committer')).toBeNull();
   });
 });

@@ -70,6 +70,8 @@ export function registerThreadCpu(registry: Registry, threads: ThreadTable = pro
       for (const [name, tid] of threads.tids) {
         const last = seen.get(name);
         const now = await threadSeconds(tid);
+        // A thread that ended before this registry saw it (another server of this process) is not ours.
+        if (now === null && !last) continue;
         const entry =
           last && last.tid === tid
             ? { tid, seconds: now ?? last.seconds, base: last.base }
