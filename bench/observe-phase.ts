@@ -6,8 +6,8 @@ import { procRss, readWatermark, scrapeMetrics, type Scrape, type Watermark } fr
 import { delay, type Stack } from './stack.js';
 
 const PREPARE_TIMEOUT_MS = 20 * 60_000;
-/** After the window: in-flight requests (30 s timeout, retried) and the visibility drain (30 s). */
-const RESULT_GRACE_MS = 5 * 60_000;
+/** After the window: in-flight requests (30 s timeout, retried), then the commit clock (180 s). */
+const RESULT_GRACE_MS = 8 * 60_000;
 const CATCH_UP_TIMEOUT_MS = 180_000;
 const RSS_SAMPLE_MS = 10_000;
 

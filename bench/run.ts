@@ -189,7 +189,7 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
     ratio_basis: basis,
     ratio_committed: ratioCommitted,
     run_resources: runResources,
-    targets: targetRows({
+    targets: opts.soakS > 0 ? [] : targetRows({
       main: phases.main ? phases.throughput[phases.main.key]! : null,
       small: phases.small ? (phases.throughput[phases.small] ?? null) : null,
       latency: phases.latency.http ?? null,
