@@ -5,7 +5,10 @@ import { readVisibility } from './read-visibility.js';
 const POLL_MS = 20;
 
 /** The first poll time at which the (monotonic) watermark covered `seq`, or null if none did. */
-export function firstCovering(polls: readonly { at: number; watermark: number }[], seq: number): number | null {
+export function firstCovering(
+  polls: readonly { at: number; watermark: number }[],
+  seq: number,
+): number | null {
   for (const p of polls) if (p.watermark >= seq) return p.at;
   return null;
 }

@@ -72,7 +72,10 @@ async function runPhase(spec: PhaseSpec, sources: BatchSource[], pregen: PhaseRe
         ? runClosedLoop(sources, sender, { start, end }).then((rec) => ({ rec, lateSends: undefined }))
         : runOpenLoop(sources, sender, { t0, start, end, batch: spec.batch, rate: spec.rate ?? 1 }, poller);
     const clock = marks[1]!.sent.then(() =>
-      new CommitClock(spec.target).run(running.then((r) => r.rec.maxSeq), COMMIT_CLOCK_MS),
+      new CommitClock(spec.target).run(
+        running.then((r) => r.rec.maxSeq),
+        COMMIT_CLOCK_MS,
+      ),
     );
     const { rec, lateSends } = await running;
     // An open loop can finish its last slot just before the window ends: the end mark goes first.

@@ -47,9 +47,15 @@ export interface SustainedReport {
 }
 
 /** Seconds from the window's start until everything accepted in it was visible, and the rate that gives. */
-export function committedRate(r: Observed['result']): { eventsPerS: number | null; visibleAfterS: number | null } {
+export function committedRate(r: Observed['result']): {
+  eventsPerS: number | null;
+  visibleAfterS: number | null;
+} {
   if (r.committedMs === null || r.committedMs <= 0) return { eventsPerS: null, visibleAfterS: null };
-  return { eventsPerS: round(r.acceptedEvents / (r.committedMs / 1000), 0), visibleAfterS: round(r.committedMs / 1000) };
+  return {
+    eventsPerS: round(r.acceptedEvents / (r.committedMs / 1000), 0),
+    visibleAfterS: round(r.committedMs / 1000),
+  };
 }
 
 /** CPU and bytes per event of the whole phase; null when a reading failed. */

@@ -42,7 +42,8 @@ function resourceRow(name: string, u: ResourceUse): Cell[] {
 /** CPU per event by thread and bytes per event in each store, per phase and for the whole run. */
 export function resourceLines(r: BenchReport): string[] {
   const rows: Cell[][] = [];
-  for (const [key, t] of Object.entries(r.throughput)) if (t.resources) rows.push(resourceRow(key, t.resources));
+  for (const [key, t] of Object.entries(r.throughput))
+    if (t.resources) rows.push(resourceRow(key, t.resources));
   for (const [key, l] of Object.entries(r.latency))
     if (l.resources) rows.push(resourceRow(`latency_${key}`, l.resources));
   if (r.run_resources) rows.push(resourceRow('whole run', r.run_resources));

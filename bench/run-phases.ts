@@ -74,7 +74,9 @@ export async function runPhases(
     durationS: number,
   ) => {
     const small = payloadBytes !== opts.payloadBytes;
-    const batch = small ? fittingBatch(requested, eventBytes(ctx.target.table, payloadBytes), maxPayload) : fit(requested);
+    const batch = small
+      ? fittingBatch(requested, eventBytes(ctx.target.table, payloadBytes), maxPayload)
+      : fit(requested);
     const tag = `${sustainedTag(transport, batch)}${small ? `-p${payloadBytes}` : ''}`;
     const spec: PhaseSpec = {
       ...base,

@@ -93,7 +93,12 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
     tenant: TENANT,
     table: TABLE,
   };
-  const stores = { bus, stream: stack.names.eventsStream, databaseUrl: stack.databaseUrl, lakeDir: stack.lakeDir };
+  const stores = {
+    bus,
+    stream: stack.names.eventsStream,
+    databaseUrl: stack.databaseUrl,
+    lakeDir: stack.lakeDir,
+  };
   const ctx: BenchContext = { stack, bus, load, target, stores, log };
   const runStart = await readNow(ctx);
 
@@ -177,7 +182,8 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
     config: {
       roles: roles.join(','),
       commit_batch: process.env.CHAINLAKE_COMMIT_BATCH ?? `${loadConfig({}).committer.batchSize} (default)`,
-      commit_max_bytes: process.env.CHAINLAKE_COMMIT_MAX_BYTES ?? `${loadConfig({}).committer.maxBytes} (default)`,
+      commit_max_bytes:
+        process.env.CHAINLAKE_COMMIT_MAX_BYTES ?? `${loadConfig({}).committer.maxBytes} (default)`,
       commit_max_wait_ms: process.env.CHAINLAKE_COMMIT_MAX_WAIT_MS ?? '50 (default)',
       nats_max_payload: bus.maxPayload(),
       event_bytes: Math.round(perEvent),
@@ -189,12 +195,15 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
     ratio_basis: basis,
     ratio_committed: ratioCommitted,
     run_resources: runResources,
-    targets: opts.soakS > 0 ? [] : targetRows({
-      main: phases.main ? phases.throughput[phases.main.key]! : null,
-      small: phases.small ? (phases.throughput[phases.small] ?? null) : null,
-      latency: phases.latency.http ?? null,
-      ceilingMin,
-    }),
+    targets:
+      opts.soakS > 0
+        ? []
+        : targetRows({
+            main: phases.main ? phases.throughput[phases.main.key]! : null,
+            small: phases.small ? (phases.throughput[phases.small] ?? null) : null,
+            latency: phases.latency.http ?? null,
+            ceilingMin,
+          }),
     rss: {
       start_mb: mb(rssStart),
       end_mb: mb(rssEnd),

@@ -21,4 +21,3 @@ export function fmt(c: Cell): string {
     ? c.toLocaleString('en-US')
     : c.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
-

@@ -96,14 +96,31 @@ export function targetRows(t: TargetInputs): TargetRow[] {
         l.steady_state ? '' : ', backlog not drained before: not steady state',
       ].join('')
     : '';
-  const vis = (q: number, v: number) => (l ? quantileWithMissing(q, v, l.visible_ms.count, l.not_visible) : null);
+  const vis = (q: number, v: number) =>
+    l ? quantileWithMissing(q, v, l.visible_ms.count, l.not_visible) : null;
   const ms = (v: number | null) => (v === null ? '-' : Number.isFinite(v) ? `${n(v)} ms` : '∞');
   const p50 = l ? vis(0.5, l.visible_ms.p50) : null;
   const p99 = l ? vis(0.99, l.visible_ms.p99) : null;
   const none = 'no latency phase';
   rows.push(
-    row('visible_p50', 'write-to-visible p50 at 10k ev/s', '≤ 300 ms', p50, (v) => v <= 300, l ? `${ms(p50)}${suffix}` : none, atRate),
-    row('visible_p99', 'write-to-visible p99 at 10k ev/s', '≤ 1,000 ms', p99, (v) => v <= 1000, l ? `${ms(p99)}${suffix}` : none, atRate),
+    row(
+      'visible_p50',
+      'write-to-visible p50 at 10k ev/s',
+      '≤ 300 ms',
+      p50,
+      (v) => v <= 300,
+      l ? `${ms(p50)}${suffix}` : none,
+      atRate,
+    ),
+    row(
+      'visible_p99',
+      'write-to-visible p99 at 10k ev/s',
+      '≤ 1,000 ms',
+      p99,
+      (v) => v <= 1000,
+      l ? `${ms(p99)}${suffix}` : none,
+      atRate,
+    ),
     row(
       'ingest_p99',
       'ingest answer p99 at 10k ev/s',
@@ -122,7 +139,9 @@ export function targetRows(t: TargetInputs): TargetRow[] {
       '≥ 0.4',
       ratio,
       (v) => v >= 0.4,
-      ratio !== null ? `${ratio} (${n(committed!)} ÷ ${n(t.ceilingMin!)})` : 'no ceiling or no committed rate',
+      ratio !== null
+        ? `${ratio} (${n(committed!)} ÷ ${n(t.ceilingMin!)})`
+        : 'no ceiling or no committed rate',
     ),
   );
   const s = t.small;
@@ -135,7 +154,9 @@ export function targetRows(t: TargetInputs): TargetRow[] {
       '≤ 400 B',
       pg,
       (v) => v <= 400,
-      s ? `${pg === null ? '-' : `${n(pg)} B`} (payload ${s.payload_bytes} B${small ? '' : ': not ~200 B'})` : 'no small-payload phase',
+      s
+        ? `${pg === null ? '-' : `${n(pg)} B`} (payload ${s.payload_bytes} B${small ? '' : ': not ~200 B'})`
+        : 'no small-payload phase',
       small,
     ),
   );

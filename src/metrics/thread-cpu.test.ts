@@ -1,7 +1,13 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
-import { cpuTicksOfStat, currentThreadId, registerThreadCpu, ThreadTable, THREAD_CPU_METRIC } from './thread-cpu.js';
+import {
+  cpuTicksOfStat,
+  currentThreadId,
+  registerThreadCpu,
+  ThreadTable,
+  THREAD_CPU_METRIC,
+} from './thread-cpu.js';
 
 const linux = process.platform === 'linux';
 const series = (text: string, thread: string) => {
@@ -21,7 +27,7 @@ describe('cpuTicksOfStat', () => {
     expect(cpuTicksOfStat('12 (node) S 1 2')).toBeNull();
   });
 
-  it.runIf(linux)('parses this process\'s own /proc/self/stat', async () => {
+  it.runIf(linux)("parses this process's own /proc/self/stat", async () => {
     const { readFileSync } = await import('node:fs');
     expect(cpuTicksOfStat(readFileSync('/proc/self/stat', 'utf8'))).toBeGreaterThanOrEqual(0);
   });

@@ -15,7 +15,10 @@ export function cpuTicksOfStat(line: string): number | null {
   // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
   const close = line.lastIndexOf(')');
   if (close < 0) return null;
-  const fields = line.slice(close + 1).trim().split(/\s+/);
+  const fields = line
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
   return fields.length > 12 && Number.isInteger(utime) && Number.isInteger(stime) ? utime + stime : null;
@@ -43,7 +46,8 @@ export class ThreadTable {
 export const processThreads = new ThreadTable();
 
 /** Records the tid a thread reported (`start-committer-thread.ts`). */
-export const noteThread = (name: string, tid: number | null | undefined): void => processThreads.note(name, tid);
+export const noteThread = (name: string, tid: number | null | undefined): void =>
+  processThreads.note(name, tid);
 
 async function threadSeconds(tid: number): Promise<number | null> {
   const line = await readFile(`/proc/self/task/${tid}/stat`, 'utf8').catch(() => '');

@@ -6,6 +6,8 @@ describe('--small-payload', () => {
     expect(parseOptions([]).smallPayloadBytes).toBe(200);
     expect(parseOptions(['--small-payload', '0']).smallPayloadBytes).toBe(0);
     expect(parseOptions(['--small-payload', '300']).smallPayloadBytes).toBe(300);
-    expect(() => parseOptions(['--small-payload', '50'])).toThrow(/--small-payload must be a number from 200/);
+    expect(() => parseOptions(['--small-payload', '50'])).toThrow(
+      /--small-payload must be a number from 200/,
+    );
   });
 });

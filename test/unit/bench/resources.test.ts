@@ -17,7 +17,13 @@ const reading = (over: Partial<Resources>): Resources => ({
 
 describe('resourceUse', () => {
   it('divides CPU by thread and store growth by the events accepted', () => {
-    const a = reading({ at: 1000, cpuS: 10, threadS: { main: 4, committer: 3 }, jetstreamBytes: 1e6, postgresBytes: 8e6 });
+    const a = reading({
+      at: 1000,
+      cpuS: 10,
+      threadS: { main: 4, committer: 3 },
+      jetstreamBytes: 1e6,
+      postgresBytes: 8e6,
+    });
     const b = reading({
       at: 21_000,
       cpuS: 13,
@@ -44,11 +50,19 @@ describe('resourceUse', () => {
   it('reports the process total only when the server has no thread metric', () => {
     const u = resourceUse(reading({ cpuS: 1 }), reading({ at: 1000, cpuS: 2 }), 1000);
     expect(u.cpu.total_us_per_event).toBe(1000);
-    expect([u.cpu.main_us_per_event, u.cpu.committer_us_per_event, u.cpu.other_us_per_event]).toEqual([null, null, null]);
+    expect([u.cpu.main_us_per_event, u.cpu.committer_us_per_event, u.cpu.other_us_per_event]).toEqual([
+      null,
+      null,
+      null,
+    ]);
   });
 
   it('counts an in-process committer as main (no committer series)', () => {
-    const u = resourceUse(reading({ cpuS: 1, threadS: { main: 1 } }), reading({ cpuS: 3, threadS: { main: 2.5 } }), 1e6);
+    const u = resourceUse(
+      reading({ cpuS: 1, threadS: { main: 1 } }),
+      reading({ cpuS: 3, threadS: { main: 2.5 } }),
+      1e6,
+    );
     expect(u.cpu.main_us_per_event).toBe(1.5);
     expect(u.cpu.committer_us_per_event).toBeNull();
     expect(u.cpu.other_us_per_event).toBe(0.5);
@@ -69,7 +83,10 @@ describe('metricByLabel', () => {
       'chainlake_thread_cpu_seconds_total_other{thread="x"} 9',
       'chainlake_process_cpu_seconds_total 20',
     ].join('\n');
-    expect(metricByLabel(text, 'chainlake_thread_cpu_seconds_total', 'thread')).toEqual({ main: 12.5, committer: 3 });
+    expect(metricByLabel(text, 'chainlake_thread_cpu_seconds_total', 'thread')).toEqual({
+      main: 12.5,
+      committer: 3,
+    });
     expect(metricByLabel('', 'chainlake_thread_cpu_seconds_total', 'thread')).toEqual({});
   });
 });

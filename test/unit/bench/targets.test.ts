@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { FixedReport, SustainedReport } from '../../../bench/phase-reports.js';
 import { quantileWithMissing, targetRows, type TargetInputs } from '../../../bench/targets.js';
 
-const summary = (p50: number, p99: number, count = 1000) => ({ count, mean: p50, p50, p90: p99, p99, max: p99 });
+const summary = (p50: number, p99: number, count = 1000) => ({
+  count,
+  mean: p50,
+  p50,
+  p90: p99,
+  p99,
+  max: p99,
+});
 const resources = (cpuUs: number, pgBytes: number) => ({
   events: 1000,
   wall_s: 10,
@@ -42,7 +49,12 @@ const status = (inputs: TargetInputs) => Object.fromEntries(targetRows(inputs).m
 describe('targetRows', () => {
   it('marks every target met when each figure is within its bound', () => {
     expect(
-      status({ main: sustained(31_000, 29, 0), small: sustained(35_000, 25, 399, 200), latency: fixed(), ceilingMin: 70_000 }),
+      status({
+        main: sustained(31_000, 29, 0),
+        small: sustained(35_000, 25, 399, 200),
+        latency: fixed(),
+        ceilingMin: 70_000,
+      }),
     ).toEqual({
       committed: 'met',
       cpu: 'met',
@@ -74,7 +86,12 @@ describe('targetRows', () => {
       latency: fixed({ offered_events_per_s: 2000 }),
       ceilingMin: 70_000,
     });
-    expect([s.visible_p50, s.visible_p99, s.ingest_p99, s.postgres_bytes]).toEqual(['n/a', 'n/a', 'n/a', 'n/a']);
+    expect([s.visible_p50, s.visible_p99, s.ingest_p99, s.postgres_bytes]).toEqual([
+      'n/a',
+      'n/a',
+      'n/a',
+      'n/a',
+    ]);
   });
 
   it('answers n/a for what was not measured, and a missed committed rate when nothing became visible', () => {
