@@ -8,13 +8,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { connectBus, type Bus } from '../src/bus/index.js';
-import { buildSample } from './ceiling-sample.js';
-import { runCeilings } from './ceilings.js';
+import { ceilingsFor } from './ceilings.js';
 import { sweepStale } from './drop-resources.js';
 import { startLoad, type LoadClient } from './load-client.js';
+import { probeTransports } from './probe-transports.js';
 import type { Target } from './load-protocol.js';
 import { readNow, type BenchContext } from './observe-phase.js';
-import { parseOptions, type BenchOptions, type Transport } from './options.js';
+import { parseOptions, type BenchOptions } from './options.js';
 import { createTable } from './create-table.js';
 import { checkDisk, eventBytes } from './plan.js';
 import { humanReport, type BenchReport } from './report.js';
@@ -102,20 +102,7 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
   const ctx: BenchContext = { stack, bus, load, target, stores, log };
   const runStart = await readNow(ctx);
 
-  const transports: Transport[] = [];
-  for (const t of opts.transports) {
-    if (t === 'http') transports.push(t);
-    else {
-      load.send({ type: 'probe', transport: t, target });
-      const probe = await load.next('probe-result', 45_000);
-      if (probe.ok) transports.push(t);
-      else
-        notes.push(
-          `nats transport skipped: ${probe.detail} (the NATS ingest endpoint of contract §5 is not serving in this build)`,
-        );
-      log(`nats probe: ${probe.ok ? 'ok' : 'skipped'}, ${probe.detail}`);
-    }
-  }
+  const transports = await probeTransports(load, target, opts.transports, notes, log);
   if (transports.length === 0) throw new Error('no transport to measure');
 
   const rssStart = await procRss(stack.pid);
@@ -136,29 +123,17 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
   const rssEnd = await procRss(stack.pid);
   peak = Math.max(peak, rssEnd ?? 0);
 
-  let ceiling: BenchReport['ceiling'] = null;
-  let ratio: number | null = null;
-  let ratioCommitted: number | null = null;
-  let ceilingMin: number | null = null;
-  let basis: string | null = null;
-  if (phases.main) {
-    const sample = buildSample(
-      TABLE,
-      TENANT,
-      phases.main.tag,
-      opts.sessions,
-      phases.main.batch,
-      opts.payloadBytes,
-      CEILING_SAMPLE_EVENTS,
-    );
-    ceiling = await runCeilings(bus, stack.databaseUrl, sample, opts.ceilingS, log);
-    const main = phases.throughput[phases.main.key]!;
-    ceilingMin = Math.min(ceiling.verify_events_per_s, ceiling.publish_events_per_s, ceiling.copy_rows_per_s);
-    ratio = round(main.events_per_s / ceilingMin, 3);
-    const committed = main.committed.events_per_s;
-    ratioCommitted = committed === null ? null : round(committed / ceilingMin, 3);
-    basis = `${phases.main.key} ${main.events_per_s} events/s`;
-  }
+  const main = phases.main ? { ...phases.main, report: phases.throughput[phases.main.key]! } : null;
+  const c = main
+    ? await ceilingsFor(
+        bus,
+        stack.databaseUrl,
+        main,
+        opts,
+        { table: TABLE, tenant: TENANT, events: CEILING_SAMPLE_EVENTS },
+        log,
+      )
+    : null;
 
   let profile: BenchReport['profile'];
   const profileFile = await stack.stopChild();
@@ -190,19 +165,19 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
     },
     throughput: phases.throughput,
     latency: phases.latency,
-    ceiling,
-    ratio,
-    ratio_basis: basis,
-    ratio_committed: ratioCommitted,
+    ceiling: c?.ceiling ?? null,
+    ratio: c?.ratio ?? null,
+    ratio_basis: c?.basis ?? null,
+    ratio_committed: c?.ratioCommitted ?? null,
     run_resources: runResources,
     targets:
       opts.soakS > 0
         ? []
         : targetRows({
-            main: phases.main ? phases.throughput[phases.main.key]! : null,
+            main: main?.report ?? null,
             small: phases.small ? (phases.throughput[phases.small] ?? null) : null,
             latency: phases.latency.http ?? null,
-            ceilingMin,
+            ceilingMin: c?.ceilingMin ?? null,
           }),
     rss: {
       start_mb: mb(rssStart),
