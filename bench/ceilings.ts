@@ -1,7 +1,9 @@
 import type { Bus } from '../src/bus/index.js';
 import { copyCeiling } from './ceiling-copy.js';
 import { publishCeiling } from './ceiling-publish.js';
-import type { CeilingSample } from './ceiling-sample.js';
+import { buildSample, type CeilingSample } from './ceiling-sample.js';
+import type { BenchOptions } from './options.js';
+import type { SustainedReport } from './phase-reports.js';
 import { verifyCeiling } from './ceiling-verify.js';
 import type { BenchReport } from './report.js';
 import { round } from './stats.js';
@@ -31,5 +33,48 @@ export async function runCeilings(
     publish_messages_per_s: round(publish.messagesPerS, 0),
     publish_mb_per_s: round(publish.mbPerS, 1),
     copy_rows_per_s: round(copy, 0),
+  };
+}
+
+export interface CeilingOutcome {
+  ceiling: NonNullable<BenchReport['ceiling']>;
+  ceilingMin: number;
+  /** The main phase's accepted and committed events/s ÷ min(ceilings). */
+  ratio: number;
+  ratioCommitted: number | null;
+  basis: string;
+}
+
+/** The ceilings on the first bytes of the main sustained phase (the generator is deterministic), and the ratios. */
+export async function ceilingsFor(
+  bus: Bus,
+  databaseUrl: string,
+  main: { tag: string; batch: number; key: string; report: SustainedReport },
+  opts: BenchOptions,
+  at: { table: string; tenant: string; events: number },
+  log: (l: string) => void,
+): Promise<CeilingOutcome> {
+  const sample = buildSample(
+    at.table,
+    at.tenant,
+    main.tag,
+    opts.sessions,
+    main.batch,
+    opts.payloadBytes,
+    at.events,
+  );
+  const ceiling = await runCeilings(bus, databaseUrl, sample, opts.ceilingS, log);
+  const ceilingMin = Math.min(
+    ceiling.verify_events_per_s,
+    ceiling.publish_events_per_s,
+    ceiling.copy_rows_per_s,
+  );
+  const committed = main.report.committed.events_per_s;
+  return {
+    ceiling,
+    ceilingMin,
+    ratio: round(main.report.events_per_s / ceilingMin, 3),
+    ratioCommitted: committed === null ? null : round(committed / ceilingMin, 3),
+    basis: `${main.key} ${main.report.events_per_s} events/s`,
   };
 }

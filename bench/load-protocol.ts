@@ -50,6 +50,12 @@ export interface PhaseResult {
   notVisible?: number;
   /** Open loop: sends that went out more than 5 ms after their slot (no free session, or a busy client). */
   lateSends?: number;
+  /** Highest token answered inside the window, and ms from the window's start until the watermark covered it. */
+  maxSeq: number;
+  committedMs: number | null;
+  /** Events accepted over the whole phase (warmup, window, answers after it) and their highest token. */
+  phaseEvents: number;
+  phaseMaxSeq: number;
   pregen: { events: number; bytes: number; ms: number };
   /** Events generated while the phase ran because the pre-generated ones ran out. */
   generatedLive: number;

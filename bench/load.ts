@@ -10,8 +10,11 @@ import type { Transport } from './options.js';
 import { createSender } from './senders.js';
 import { summarize } from './stats.js';
 import { WatermarkPoller } from './watermark-poller.js';
+import { CommitClock } from './commit-clock.js';
 
 const VISIBLE_DRAIN_MS = 30_000;
+/** How long after the last answer the commit clock waits for the window's highest token. */
+const COMMIT_CLOCK_MS = 180_000;
 
 function send(msg: FromLoad): void {
   if (process.connected) process.send?.(msg);
@@ -64,18 +67,20 @@ async function runPhase(spec: PhaseSpec, sources: BatchSource[], pregen: PhaseRe
   const marks = [mark('start', start), mark('end', end)];
   try {
     poller?.start();
-    const { rec, lateSends } =
+    const running =
       spec.mode === 'closed'
-        ? { rec: await runClosedLoop(sources, sender, { start, end }), lateSends: undefined }
-        : await runOpenLoop(
-            sources,
-            sender,
-            { t0, start, end, batch: spec.batch, rate: spec.rate ?? 1 },
-            poller,
-          );
+        ? runClosedLoop(sources, sender, { start, end }).then((rec) => ({ rec, lateSends: undefined }))
+        : runOpenLoop(sources, sender, { t0, start, end, batch: spec.batch, rate: spec.rate ?? 1 }, poller);
+    const clock = marks[1]!.sent.then(() =>
+      new CommitClock(spec.target).run(
+        running.then((r) => r.rec.maxSeq),
+        COMMIT_CLOCK_MS,
+      ),
+    );
+    const { rec, lateSends } = await running;
     // An open loop can finish its last slot just before the window ends: the end mark goes first.
     await marks[1]!.sent;
-    await poller?.drain(VISIBLE_DRAIN_MS);
+    const [visibleAt] = await Promise.all([clock, poller?.drain(VISIBLE_DRAIN_MS)]);
     const result: PhaseResult = {
       id: spec.id,
       windowS: (end - start) / 1000,
@@ -85,6 +90,10 @@ async function runPhase(spec: PhaseSpec, sources: BatchSource[], pregen: PhaseRe
       duplicates: rec.duplicates,
       errors: rec.errors,
       latencyMs: summarize(rec.latencies),
+      maxSeq: rec.maxSeq,
+      committedMs: visibleAt === null ? null : Math.round(visibleAt - start),
+      phaseEvents: rec.phaseEvents,
+      phaseMaxSeq: rec.phaseMaxSeq,
       ...(poller ? { visibleMs: summarize(poller.visibleMs), notVisible: poller.unresolved } : {}),
       ...(lateSends !== undefined ? { lateSends } : {}),
       pregen,

@@ -10,6 +10,8 @@ export interface BenchOptions {
   batch: number;
   extraBatches: number[];
   payloadBytes: number;
+  /** Payload of a short extra sustained phase for the Postgres bytes/event target; 0: none. */
+  smallPayloadBytes: number;
   sessions: number;
   /** Offered load of the fixed-rate latency phase and of the soak, events/s. */
   rate: number;
@@ -30,6 +32,7 @@ const USAGE = `usage: npm run bench -- [options]
   --batch N           events per request (default 100)
   --only-batch        run only --batch (else also 10 and 1000 in the sustained phase)
   --payload BYTES     JCS size of each event's payload (default 1024)
+  --small-payload B   payload of a short extra sustained phase (storage per event; default 200, 0: none)
   --sessions N        concurrent sessions, one request in flight each (default 50)
   --rate EV_PER_S     offered load of the fixed-rate latency phase and the soak (default 10000)
   --transport T       http | nats | both (default http)
@@ -53,6 +56,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         batch: { type: 'string', default: '100' },
         'only-batch': { type: 'boolean', default: false },
         payload: { type: 'string', default: '1024' },
+        'small-payload': { type: 'string', default: '200' },
         sessions: { type: 'string', default: '50' },
         rate: { type: 'string', default: '10000' },
         transport: { type: 'string', default: 'http' },
@@ -79,6 +83,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     batch,
     extraBatches: v['only-batch'] ? [] : [10, 1000].filter((b) => b !== batch),
     payloadBytes: num('--payload', v.payload, 200, 200_000),
+    smallPayloadBytes: smallPayload(v['small-payload']),
     sessions: num('--sessions', v.sessions, 1, 10_000),
     rate: num('--rate', v.rate, 1, 10_000_000),
     transports: transport === 'both' ? ['http', 'nats'] : [transport],
@@ -88,6 +93,10 @@ export function parseOptions(argv: string[]): BenchOptions {
     ceilingS: num('--ceiling-seconds', v['ceiling-seconds'], 0.5, 600),
     pregenMb: num('--pregen-mb', v['pregen-mb'], 16, 64 * 1024),
   };
+}
+
+function smallPayload(text: string | undefined): number {
+  return text?.trim() === '0' ? 0 : num('--small-payload', text, 200, 200_000);
 }
 
 function num(name: string, text: string | undefined, min: number, max: number): number {

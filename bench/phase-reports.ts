@@ -1,5 +1,7 @@
 import type { Observed } from './observe-phase.js';
 import type { Transport } from './options.js';
+import { resourceUse, type ResourceUse } from './resources.js';
+import type { Scrape } from './scrape.js';
 import { round, slope, type Summary } from './stats.js';
 
 /** Lag of the oldest uncommitted message at the window's end up to which the committer "kept up". */
@@ -10,12 +12,18 @@ export interface SustainedReport {
   transport: Transport;
   batch: number;
   batch_requested: number;
+  payload_bytes: number;
   events_per_s: number;
   mb_per_s: number;
   requests_per_s: number;
   latency_ms: Summary;
   committed: {
-    events_per_s: number;
+    /** Events accepted in the window ÷ seconds from its start until the watermark covered all of them. */
+    events_per_s: number | null;
+    events: number;
+    visible_after_s: number | null;
+    /** Committed watermark progress inside the window × batch size (the committer's pace under load). */
+    window_progress_events_per_s: number;
     rows_per_s: number;
     lag_messages_end: number;
     lag_seconds_end: number;
@@ -34,28 +42,55 @@ export interface SustainedReport {
   errors: Record<string, number>;
   failed_sessions: number;
   client: { pregen_events: number; pregen_s: number; generated_live: number };
+  /** The whole phase (warmup, window, drain): CPU and bytes per event it accepted. */
+  resources: ResourceUse | null;
 }
+
+/** Seconds from the window's start until everything accepted in it was visible, and the rate that gives. */
+export function committedRate(r: Observed['result']): {
+  eventsPerS: number | null;
+  visibleAfterS: number | null;
+} {
+  if (r.committedMs === null || r.committedMs <= 0) return { eventsPerS: null, visibleAfterS: null };
+  return {
+    eventsPerS: round(r.acceptedEvents / (r.committedMs / 1000), 0),
+    visibleAfterS: round(r.committedMs / 1000),
+  };
+}
+
+/** CPU and bytes per event of the whole phase; null when a reading failed. */
+export function phaseResources(o: Observed): ResourceUse | null {
+  return o.before && o.after ? resourceUse(o.before, o.after, o.result.phaseEvents) : null;
+}
+
+type NumericKey = { [K in keyof Scrape]: Scrape[K] extends number ? K : never }[keyof Scrape];
 
 export function sustainedReport(
   o: Observed,
   transport: Transport,
   batch: number,
   requested: number,
+  payloadBytes: number,
 ): SustainedReport {
   const r = o.result;
   const scrapeS = (o.end.at - o.start.at) / 1000;
-  const d = <K extends keyof Observed['start']>(k: K) => o.end[k] - o.start[k];
+  const d = (k: NumericKey) => o.end[k] - o.start[k];
   const commits = d('commits');
+  const committed = committedRate(r);
   return {
     transport,
     batch,
     batch_requested: requested,
+    payload_bytes: payloadBytes,
     events_per_s: round(r.acceptedEvents / r.windowS, 0),
     mb_per_s: round(r.acceptedBytes / MB / r.windowS),
     requests_per_s: round(r.requests / r.windowS, 1),
     latency_ms: r.latencyMs,
     committed: {
-      events_per_s: round(((o.wmEnd.seq - o.wmStart.seq) * batch) / scrapeS, 0),
+      events_per_s: committed.eventsPerS,
+      events: r.acceptedEvents,
+      visible_after_s: committed.visibleAfterS,
+      window_progress_events_per_s: round(((o.wmEnd.seq - o.wmStart.seq) * batch) / scrapeS, 0),
       rows_per_s: round(d('commitRows') / scrapeS, 0),
       lag_messages_end: o.wmEnd.lagMessages,
       lag_seconds_end: round(o.wmEnd.lagSeconds),
@@ -78,6 +113,7 @@ export function sustainedReport(
       pregen_s: round(r.pregen.ms / 1000, 1),
       generated_live: r.generatedLive,
     },
+    resources: phaseResources(o),
   };
 }
 
@@ -92,6 +128,11 @@ export interface FixedReport {
   late_sends: number;
   errors: Record<string, number>;
   failed_sessions: number;
+  /** Seconds waited before the phase for earlier phases' backlog; null: it did not drain in time. */
+  backlog_wait_s: number | null;
+  /** The phase started with nothing left to commit, so its latencies are steady state. */
+  steady_state: boolean;
+  resources: ResourceUse | null;
 }
 
 export function fixedReport(o: Observed, transport: Transport, batch: number, rate: number): FixedReport {
@@ -107,6 +148,9 @@ export function fixedReport(o: Observed, transport: Transport, batch: number, ra
     late_sends: r.lateSends ?? 0,
     errors: r.errors,
     failed_sessions: r.failedSessions,
+    backlog_wait_s: o.backlogS,
+    steady_state: o.backlogS !== null,
+    resources: phaseResources(o),
   };
 }
 

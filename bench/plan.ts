@@ -37,9 +37,9 @@ export class PregenBudget {
     return Math.floor((this.opts.pregenMb * 2 ** 20) / this.perEvent);
   }
 
-  sustained(): number {
+  sustained(seconds = this.opts.warmupS + this.opts.durationS): number {
     const rate = this.best > 0 ? this.best * 1.5 : FIRST_GUESS_EVENTS_PER_S;
-    return Math.min(this.cap, Math.ceil((this.opts.warmupS + this.opts.durationS) * rate));
+    return Math.min(this.cap, Math.ceil(seconds * rate));
   }
 
   fixed(seconds: number): number {

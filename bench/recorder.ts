@@ -1,3 +1,4 @@
+import { tokenSeq } from './read-visibility.js';
 import type { Answer } from './senders.js';
 
 /** Counts answers that arrive inside the measured window [start, end) (performance.now() ms). */
@@ -10,6 +11,11 @@ export class Recorder {
   latencies: number[] = [];
   samples: string[] = [];
   failedSessions = 0;
+  /** Highest token sequence answered inside the window (0: none). */
+  maxSeq = 0;
+  /** Over the whole phase (warmup, window and the answers after it): what the server took in. */
+  phaseEvents = 0;
+  phaseMaxSeq = 0;
 
   constructor(
     readonly start: number,
@@ -26,7 +32,11 @@ export class Recorder {
    */
   record(answer: Answer, from: number, at: number, bodyBytes: number, countAt = at): void {
     this.sample(answer);
+    const seq = answer.ok ? (tokenSeq(answer.token) ?? 0) : 0;
+    if (answer.ok && answer.code !== 'duplicate') this.phaseEvents += answer.acceptedCount;
+    this.phaseMaxSeq = Math.max(this.phaseMaxSeq, seq);
     if (!this.inWindow(countAt)) return;
+    this.maxSeq = Math.max(this.maxSeq, seq);
     this.requests++;
     this.latencies.push(at - from);
     if (!answer.ok) this.errors[answer.code] = (this.errors[answer.code] ?? 0) + 1;

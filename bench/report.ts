@@ -1,5 +1,9 @@
 import type { FixedReport, SoakReport, SustainedReport } from './phase-reports.js';
+import { resourceLines, targetLines } from './report-resources.js';
+import { fmt, table, type Cell } from './table.js';
+import type { ResourceUse } from './resources.js';
 import type { HotFunction } from './summarize-profile.js';
+import type { TargetRow } from './targets.js';
 
 /** The one JSON line `npm run bench` ends with (and saves to bench/results/<timestamp>.json). */
 export interface BenchReport {
@@ -31,31 +35,15 @@ export interface BenchReport {
   /** chainlake sustained events/s ÷ min(ceilings); `ratio_basis` names the phase. */
   ratio: number | null;
   ratio_basis: string | null;
+  /** The same with the phase's committed events/s (everything accepted visible): the issue 11 ratio. */
+  ratio_committed: number | null;
+  /** From chainlake's start to the end of the last phase: CPU and bytes per event accepted. */
+  run_resources: ResourceUse | null;
+  /** Issue 11's targets against this run. */
+  targets: TargetRow[];
   rss: { start_mb: number | null; end_mb: number | null; peak_mb: number | null; soak?: SoakReport };
   notes: string[];
   profile?: { file: string; total_ms: number; idle_ms: number; top: HotFunction[] };
-}
-
-type Cell = string | number;
-
-/** Aligned columns: text left, numbers right. */
-export function table(headers: string[], rows: Cell[][]): string[] {
-  const cells = [headers, ...rows.map((r) => r.map(fmt))];
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)));
-  const numeric = headers.map((_, i) => rows.every((r) => typeof r[i] === 'number' || r[i] === '-'));
-  return cells.map((r) =>
-    r
-      .map((c, i) => (numeric[i] ? String(c).padStart(widths[i]!) : String(c).padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd(),
-  );
-}
-
-function fmt(c: Cell): string {
-  if (typeof c === 'string') return c;
-  return Number.isInteger(c)
-    ? c.toLocaleString('en-US')
-    : c.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
 const errText = (e: Record<string, number>) =>
@@ -74,6 +62,7 @@ const SUSTAINED_HEAD = [
   'p50 ms',
   'p99 ms',
   'committed ev/s',
+  'visible s',
   'lag end s',
   'kept up',
   'drain s',
@@ -95,19 +84,21 @@ const FIXED_HEAD = [
   'max',
   'not visible',
   'late sends',
+  'steady',
   'errors',
 ];
 
 function sustainedRows(r: BenchReport): Cell[][] {
   return Object.values(r.throughput).map((t) => [
     t.transport,
-    t.batch === t.batch_requested ? t.batch : `${t.batch_requested}→${t.batch}`,
+    `${t.batch === t.batch_requested ? t.batch : `${t.batch_requested}→${t.batch}`}${t.payload_bytes === r.options.payloadBytes ? '' : ` (${t.payload_bytes} B)`}`,
     t.events_per_s,
     t.mb_per_s,
     t.requests_per_s,
     t.latency_ms.p50,
     t.latency_ms.p99,
-    t.committed.events_per_s,
+    t.committed.events_per_s ?? '-',
+    t.committed.visible_after_s ?? '-',
     t.committed.lag_seconds_end,
     t.committed.kept_up ? 'yes' : 'NO',
     t.committed.drain_s ?? '-',
@@ -132,6 +123,7 @@ function fixedRows(r: BenchReport): Cell[][] {
     l.visible_ms.max,
     l.not_visible,
     l.late_sends,
+    l.steady_state ? 'yes' : 'NO',
     errText(l.errors),
   ]);
 }
@@ -151,7 +143,7 @@ function ceilingLines(r: BenchReport): string[] {
   return [
     `Bare ceiling on the same bytes (${fmt(c.sample_events)} events, batches of ${c.sample_batch})`,
     ...table(['measurement', 'per second', 'what'], rows),
-    `ratio = ${r.ratio_basis ?? '?'} ÷ min(ceilings) = ${r.ratio ?? 'n/a'}`,
+    `ratio = ${r.ratio_basis ?? '?'} ÷ min(ceilings) = ${r.ratio ?? 'n/a'}; with committed events/s: ${r.ratio_committed ?? 'n/a'}`,
     '',
   ];
 }
@@ -184,7 +176,7 @@ export function humanReport(r: BenchReport): string {
       ...table(FIXED_HEAD, fixed),
       '',
     );
-  out.push(...ceilingLines(r));
+  out.push(...ceilingLines(r), ...resourceLines(r));
   const mb = (x: number | null | undefined) => (x == null ? 'n/a' : `${x} MB`);
   out.push(
     `RSS of chainlake: start ${mb(r.rss.start_mb)}, end ${mb(r.rss.end_mb)}, peak seen ${mb(r.rss.peak_mb)}`,
@@ -195,6 +187,7 @@ export function humanReport(r: BenchReport): string {
       `soak ${s.duration_s} s at ${s.rate} ev/s (accepted ${s.accepted_events_per_s}/s): RSS ${s.min_mb}–${s.max_mb} MB, ` +
         `first quarter ${s.first_quarter_mb} MB, last quarter ${s.last_quarter_mb} MB, slope ${s.slope_mb_per_h} MB/h → ${s.flat ? 'flat (±10%)' : 'NOT flat'}`,
     );
+  out.push('', ...targetLines(r.targets));
   for (const n of r.notes) out.push(`note: ${n}`);
   return out.join('\n');
 }

@@ -9,7 +9,12 @@ import {
   type SoakReport,
   type SustainedReport,
 } from './phase-reports.js';
-import { fittingBatch, PregenBudget } from './plan.js';
+import { eventBytes, fittingBatch, PregenBudget } from './plan.js';
+
+/** The extra sustained phase at `--small-payload` runs at most this long (it measures storage, not speed). */
+const SMALL_PAYLOAD_MAX_S = 15;
+/** Bound on the wait for earlier phases' backlog before the latency phase. */
+const BACKLOG_TIMEOUT_MS = 600_000;
 
 export interface PhaseOutcome {
   throughput: Record<string, SustainedReport>;
@@ -17,6 +22,8 @@ export interface PhaseOutcome {
   soak?: SoakReport;
   /** The tag and batch of the main sustained phase: the ceiling sample repeats its first bytes. */
   main: { tag: string; batch: number; key: string } | null;
+  /** Key of the sustained phase whose Postgres bytes/event is compared with the target (~200 B payloads). */
+  small: string | null;
 }
 
 /** Tag of a sustained phase; its sessions are `{tag}-s{i}`. */
@@ -37,7 +44,7 @@ export async function runPhases(
   seen: (o: Observed) => void,
 ): Promise<PhaseOutcome> {
   const budget = new PregenBudget(opts, perEvent);
-  const out: PhaseOutcome = { throughput: {}, latency: {}, main: null };
+  const out: PhaseOutcome = { throughput: {}, latency: {}, main: null, small: null };
   const base = {
     target: ctx.target,
     sessions: opts.sessions,
@@ -59,37 +66,67 @@ export async function runPhases(
     return out;
   }
 
+  const sustained = async (
+    transport: Transport,
+    requested: number,
+    payloadBytes: number,
+    phaseBudget: PregenBudget,
+    durationS: number,
+  ) => {
+    const small = payloadBytes !== opts.payloadBytes;
+    const batch = small
+      ? fittingBatch(requested, eventBytes(ctx.target.table, payloadBytes), maxPayload)
+      : fit(requested);
+    const tag = `${sustainedTag(transport, batch)}${small ? `-p${payloadBytes}` : ''}`;
+    const spec: PhaseSpec = {
+      ...base,
+      id: tag,
+      mode: 'closed',
+      transport,
+      batch,
+      payloadBytes,
+      durationS,
+      sessionTag: tag,
+      pregenEvents: phaseBudget.sustained(opts.warmupS + durationS),
+      trackVisibility: false,
+    };
+    ctx.log(`sustained: ${transport}, batch ${batch}, payload ${payloadBytes} B`);
+    const o = await observePhase(ctx, spec);
+    seen(o);
+    const rep = sustainedReport(o, transport, batch, requested, payloadBytes);
+    phaseBudget.measured(rep.events_per_s);
+    const key = `${transport}_b${requested}${small ? `_p${payloadBytes}` : ''}`;
+    out.throughput[key] = rep;
+    if (rep.client.generated_live > 0)
+      notes.push(
+        `${key}: the load process ran out of pre-generated events and generated ${rep.client.generated_live} in the window (raise --pregen-mb)`,
+      );
+    const cpu = rep.resources?.cpu.total_us_per_event;
+    ctx.log(
+      `  → ${rep.events_per_s} events/s accepted, ${rep.committed.events_per_s ?? '-'} committed/s (all visible after ${rep.committed.visible_after_s ?? '-'} s), p99 ${rep.latency_ms.p99} ms, CPU ${cpu ?? '-'} µs/event`,
+    );
+    return { tag, batch, key };
+  };
+
   for (const transport of transports) {
     for (const requested of [opts.batch, ...opts.extraBatches]) {
-      const batch = fit(requested);
-      const tag = sustainedTag(transport, batch);
-      const spec: PhaseSpec = {
-        ...base,
-        id: tag,
-        mode: 'closed',
-        transport,
-        batch,
-        sessionTag: tag,
-        pregenEvents: budget.sustained(),
-        trackVisibility: false,
-      };
-      ctx.log(`sustained: ${transport}, batch ${batch}`);
-      const o = await observePhase(ctx, spec);
-      seen(o);
-      const rep = sustainedReport(o, transport, batch, requested);
-      budget.measured(rep.events_per_s);
-      const key = `${transport}_b${requested}`;
-      out.throughput[key] = rep;
-      if (requested === opts.batch && !out.main) out.main = { tag, batch, key };
-      if (rep.client.generated_live > 0)
-        notes.push(
-          `${key}: the load process ran out of pre-generated events and generated ${rep.client.generated_live} in the window (raise --pregen-mb)`,
-        );
-      ctx.log(
-        `  → ${rep.events_per_s} events/s accepted, ${rep.committed.events_per_s} committed/s, p99 ${rep.latency_ms.p99} ms`,
-      );
+      const phase = await sustained(transport, requested, opts.payloadBytes, budget, opts.durationS);
+      if (requested === opts.batch && !out.main) out.main = phase;
     }
   }
+  // Storage per event depends on the payload size; the target is stated for ~200 B payloads.
+  if (opts.smallPayloadBytes > 0 && opts.smallPayloadBytes !== opts.payloadBytes) {
+    const perSmall = eventBytes(ctx.target.table, opts.smallPayloadBytes);
+    const smallBudget = new PregenBudget(opts, perSmall);
+    const phase = await sustained(
+      transports[0]!,
+      opts.batch,
+      opts.smallPayloadBytes,
+      smallBudget,
+      Math.min(opts.durationS, SMALL_PAYLOAD_MAX_S),
+    );
+    out.small = phase.key;
+  } else if (out.main) out.small = out.main.key;
 
   const batch = fit(opts.batch);
   for (const transport of transports) {
@@ -106,10 +143,15 @@ export async function runPhases(
       trackVisibility: true,
     };
     ctx.log(`fixed load: ${transport}, ${opts.rate} events/s in batches of ${batch}`);
-    const o = await observePhase(ctx, spec);
+    // Steady state: the backlog the sustained phases left is committed before the first slot.
+    const o = await observePhase(ctx, spec, { backlogTimeoutMs: BACKLOG_TIMEOUT_MS });
     seen(o);
     const rep = fixedReport(o, transport, batch, opts.rate);
     out.latency[transport] = rep;
+    if (!rep.steady_state)
+      notes.push(
+        `latency ${transport}: the backlog of earlier phases was not committed within ${BACKLOG_TIMEOUT_MS / 1000} s; its latencies are not steady state`,
+      );
     ctx.log(
       `  → answer p50 ${rep.answer_ms.p50} / p99 ${rep.answer_ms.p99} ms, visible p50 ${rep.visible_ms.p50} / p99 ${rep.visible_ms.p99} ms`,
     );
@@ -141,7 +183,7 @@ async function runSoak(
     trackVisibility: false,
   };
   ctx.log(`soak: ${opts.soakS} s at ${opts.rate} events/s, RSS sampled every 10 s`);
-  const o = await observePhase(ctx, spec, true);
+  const o = await observePhase(ctx, spec, { sampleRss: true });
   seen(o);
   return soakReport(o, opts.soakS, opts.warmupS, opts.rate);
 }

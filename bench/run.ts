@@ -8,20 +8,24 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { connectBus, type Bus } from '../src/bus/index.js';
-import { buildSample } from './ceiling-sample.js';
-import { runCeilings } from './ceilings.js';
+import { ceilingsFor } from './ceilings.js';
 import { sweepStale } from './drop-resources.js';
 import { startLoad, type LoadClient } from './load-client.js';
+import { probeTransports } from './probe-transports.js';
 import type { Target } from './load-protocol.js';
-import type { BenchContext } from './observe-phase.js';
-import { parseOptions, type BenchOptions, type Transport } from './options.js';
+import { readNow, type BenchContext } from './observe-phase.js';
+import { parseOptions, type BenchOptions } from './options.js';
+import { createTable } from './create-table.js';
 import { checkDisk, eventBytes } from './plan.js';
 import { humanReport, type BenchReport } from './report.js';
 import { runPhases } from './run-phases.js';
+import { resourceUse } from './resources.js';
 import { procRss } from './scrape.js';
 import { REPO, startStack, type Stack } from './stack.js';
 import { round } from './stats.js';
 import { formatHotFunctions, summarizeProfile } from './summarize-profile.js';
+import { targetRows } from './targets.js';
+import { THREAD_CPU_METRIC } from '../src/metrics/thread-cpu.js';
 
 const TABLE = 'bench_events';
 const TENANT = 'default';
@@ -62,7 +66,7 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
       `load average ${loadStart[0]} at start on ${os.cpus().length} cores: other work competes, numbers are low`,
     );
   const perEvent = eventBytes(TABLE, opts.payloadBytes);
-  log(await checkDisk(opts, perEvent, opts.transports.length * (1 + opts.extraBatches.length)));
+  log(await checkDisk(opts, perEvent, opts.transports.length * (1 + opts.extraBatches.length) + 1));
   await sweepStale(
     process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
@@ -79,7 +83,7 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
     log,
   });
   log(`chainlake pid ${stack.pid} at ${stack.url}, prefix ${stack.prefix}, database ${stack.database}`);
-  await createTable(stack.url);
+  await createTable(stack.url, TENANT, TABLE);
   bus = await connectBus({ url: stack.natsUrl, prefix: stack.prefix, name: 'chainlake-bench' });
   load = startLoad();
   const target: Target = {
@@ -89,53 +93,47 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
     tenant: TENANT,
     table: TABLE,
   };
-  const ctx: BenchContext = { stack, bus, load, target, log };
+  const stores = {
+    bus,
+    stream: stack.names.eventsStream,
+    databaseUrl: stack.databaseUrl,
+    lakeDir: stack.lakeDir,
+  };
+  const ctx: BenchContext = { stack, bus, load, target, stores, log };
+  const runStart = await readNow(ctx);
 
-  const transports: Transport[] = [];
-  for (const t of opts.transports) {
-    if (t === 'http') transports.push(t);
-    else {
-      load.send({ type: 'probe', transport: t, target });
-      const probe = await load.next('probe-result', 45_000);
-      if (probe.ok) transports.push(t);
-      else
-        notes.push(
-          `nats transport skipped: ${probe.detail} (the NATS ingest endpoint of contract §5 is not serving in this build)`,
-        );
-      log(`nats probe: ${probe.ok ? 'ok' : 'skipped'}, ${probe.detail}`);
-    }
-  }
+  const transports = await probeTransports(load, target, opts.transports, notes, log);
   if (transports.length === 0) throw new Error('no transport to measure');
 
   const rssStart = await procRss(stack.pid);
   let peak = rssStart ?? 0;
+  let runEvents = 0;
   const phases = await runPhases(ctx, opts, transports, perEvent, bus.maxPayload(), notes, (o) => {
     peak = Math.max(peak, o.start.rssBytes, o.end.rssBytes, ...o.rssSamples.map((s) => s.bytes));
+    runEvents += o.result.phaseEvents;
   });
+  const runEnd = await readNow(ctx);
+  const runResources = runStart && runEnd ? resourceUse(runStart, runEnd, runEvents) : null;
+  if (runEnd && runEnd.threadS.committer === undefined)
+    notes.push(
+      runEnd.threadS.main === undefined
+        ? `chainlake does not export ${THREAD_CPU_METRIC}: CPU per event is the whole process's only`
+        : 'no committer thread reported its CPU (committer in-process: counted as main)',
+    );
   const rssEnd = await procRss(stack.pid);
   peak = Math.max(peak, rssEnd ?? 0);
 
-  let ceiling: BenchReport['ceiling'] = null;
-  let ratio: number | null = null;
-  let basis: string | null = null;
-  if (phases.main) {
-    const sample = buildSample(
-      TABLE,
-      TENANT,
-      phases.main.tag,
-      opts.sessions,
-      phases.main.batch,
-      opts.payloadBytes,
-      CEILING_SAMPLE_EVENTS,
-    );
-    ceiling = await runCeilings(bus, stack.databaseUrl, sample, opts.ceilingS, log);
-    const measured = phases.throughput[phases.main.key]!.events_per_s;
-    ratio = round(
-      measured / Math.min(ceiling.verify_events_per_s, ceiling.publish_events_per_s, ceiling.copy_rows_per_s),
-      3,
-    );
-    basis = `${phases.main.key} ${measured} events/s`;
-  }
+  const main = phases.main ? { ...phases.main, report: phases.throughput[phases.main.key]! } : null;
+  const c = main
+    ? await ceilingsFor(
+        bus,
+        stack.databaseUrl,
+        main,
+        opts,
+        { table: TABLE, tenant: TENANT, events: CEILING_SAMPLE_EVENTS },
+        log,
+      )
+    : null;
 
   let profile: BenchReport['profile'];
   const profileFile = await stack.stopChild();
@@ -159,16 +157,28 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
     config: {
       roles: roles.join(','),
       commit_batch: process.env.CHAINLAKE_COMMIT_BATCH ?? `${loadConfig({}).committer.batchSize} (default)`,
-      commit_max_bytes: process.env.CHAINLAKE_COMMIT_MAX_BYTES ?? `${loadConfig({}).committer.maxBytes} (default)`,
+      commit_max_bytes:
+        process.env.CHAINLAKE_COMMIT_MAX_BYTES ?? `${loadConfig({}).committer.maxBytes} (default)`,
       commit_max_wait_ms: process.env.CHAINLAKE_COMMIT_MAX_WAIT_MS ?? '50 (default)',
       nats_max_payload: bus.maxPayload(),
       event_bytes: Math.round(perEvent),
     },
     throughput: phases.throughput,
     latency: phases.latency,
-    ceiling,
-    ratio,
-    ratio_basis: basis,
+    ceiling: c?.ceiling ?? null,
+    ratio: c?.ratio ?? null,
+    ratio_basis: c?.basis ?? null,
+    ratio_committed: c?.ratioCommitted ?? null,
+    run_resources: runResources,
+    targets:
+      opts.soakS > 0
+        ? []
+        : targetRows({
+            main: main?.report ?? null,
+            small: phases.small ? (phases.throughput[phases.small] ?? null) : null,
+            latency: phases.latency.http ?? null,
+            ceilingMin: c?.ceilingMin ?? null,
+          }),
     rss: {
       start_mb: mb(rssStart),
       end_mb: mb(rssEnd),
@@ -178,25 +188,6 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
     notes,
     ...(profile ? { profile } : {}),
   };
-}
-
-async function createTable(url: string): Promise<void> {
-  const res = await fetch(`${url}/v1/tables`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-tenant-id': TENANT },
-    body: JSON.stringify({
-      name: TABLE,
-      description: 'chainlake bench',
-      columns: [
-        { name: 'model', type: 'string' },
-        { name: 'tokens', type: 'int64' },
-        { name: 'cost', type: 'double' },
-      ],
-    }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (res.status !== 201)
-    throw new Error(`creating table ${TABLE} answered ${res.status}: ${await res.text()}`);
 }
 
 let opts: BenchOptions;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { METRIC } from '../src/metrics/metric-names.js';
+import { THREAD_CPU_METRIC } from '../src/metrics/thread-cpu.js';
 
 /** The numbers the bench reads from chainlake's `/metrics` at a point in time. */
 export interface Scrape {
@@ -15,6 +16,8 @@ export interface Scrape {
   redeliveries: number;
   fenced: number;
   rssBytes: number;
+  /** `chainlake_thread_cpu_seconds_total` by thread label; empty from a server without it. */
+  threadCpuS: Record<string, number>;
 }
 
 /** Sums every series of `name` (all label sets) in a Prometheus text exposition. */
@@ -28,6 +31,17 @@ export function metricValue(text: string, name: string): number {
     if (Number.isFinite(value)) sum += value;
   }
   return sum;
+}
+
+/** The series of `name` by the value of `label` (`name{label="x"} 1.5`), in a Prometheus text exposition. */
+export function metricByLabel(text: string, name: string, label: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  const re = new RegExp(`^${name}\\{(?:[^}]*,)?${label}="([^"]*)"[^}]*\\} (\\S+)$`, 'gm');
+  for (const m of text.matchAll(re)) {
+    const value = Number(m[2]);
+    if (Number.isFinite(value)) out[m[1]!] = (out[m[1]!] ?? 0) + value;
+  }
+  return out;
 }
 
 /** A saturated server answers scrapes late (they queue behind large ingest requests); that is data, not failure. */
@@ -51,6 +65,7 @@ export async function scrapeMetrics(url: string): Promise<Scrape> {
     redeliveries: v(METRIC.redeliveries),
     fenced: v(METRIC.fenced),
     rssBytes: v('chainlake_process_resident_memory_bytes'),
+    threadCpuS: metricByLabel(text, THREAD_CPU_METRIC, 'thread'),
   };
 }
 

@@ -33,6 +33,8 @@ export interface Stack {
   databaseUrl: string;
   database: string;
   dir: string;
+  /** The local object store's directory (the lake's Parquet files). */
+  lakeDir: string;
   /** Stops the child (SIGTERM, then SIGKILL); returns its .cpuprofile path with --profile. */
   stopChild(): Promise<string | undefined>;
   /** Stops the child, drops the database and the streams, deletes the directory. Idempotent. */
@@ -52,6 +54,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   // Lets a later run's sweep tell whether this directory's run is still alive (its database exists).
   await writeFile(path.join(dir, PREFIX_FILE), prefix);
   const names = busNames(prefix);
+  const lakeDir = path.join(dir, 'lake');
   let child: ChildProcess | null = null;
   let cleaning: Promise<void> | null = null;
   let profile: string | undefined;
@@ -98,7 +101,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           NATS_URL: natsUrl,
           CHAINLAKE_PREFIX: prefix,
           CHAINLAKE_AUTH: 'off',
-          OBJECT_STORE: `file://${path.join(dir, 'lake')}`,
+          OBJECT_STORE: `file://${lakeDir}`,
           CHAINLAKE_KEYS_DIR: path.join(dir, 'keys'),
           HOST: '127.0.0.1',
           PORT: String(port),
@@ -120,6 +123,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       databaseUrl,
       database,
       dir,
+      lakeDir,
       stopChild,
       cleanup,
     };

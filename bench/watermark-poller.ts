@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { Target } from './load-protocol.js';
+import { readVisibility, tokenSeq } from './read-visibility.js';
 
 const POLL_MS = 10;
 
@@ -29,7 +30,7 @@ export class WatermarkPoller {
       const started = performance.now();
       const highest = this.pending.reduce((m, p) => Math.max(m, p.seq), 0);
       if (highest > 0) {
-        const wm = await this.read(highest).catch(() => {
+        const wm = await readVisibility(this.agent, this.target, highest).catch(() => {
           this.pollErrors++;
           return null;
         });
@@ -43,8 +44,8 @@ export class WatermarkPoller {
 
   /** Waits for the visibility of a batch accepted with `token`, timed from `from`. */
   track(token: string, from: number): void {
-    const m = /^v1\.(\d+)$/.exec(token);
-    if (m) this.pending.push({ seq: Number(m[1]), from });
+    const seq = tokenSeq(token);
+    if (seq !== null) this.pending.push({ seq, from });
   }
 
   get unresolved(): number {
@@ -70,27 +71,5 @@ export class WatermarkPoller {
       else this.pending[kept++] = p;
     }
     this.pending.length = kept;
-  }
-
-  private read(seq: number): Promise<number> {
-    const url = new URL(`/v1/visibility/v1.${seq}`, this.target.url);
-    return new Promise((resolve, reject) => {
-      const req = http.get(
-        url,
-        { agent: this.agent, headers: { 'x-tenant-id': this.target.tenant } },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (text += c));
-          res.on('end', () => {
-            const m = /"watermark":"v1\.(\d+)"/.exec(text);
-            if (res.statusCode === 200 && m) resolve(Number(m[1]));
-            else reject(new Error(`watermark answered ${res.statusCode}: ${text.slice(0, 200)}`));
-          });
-        },
-      );
-      req.setTimeout(5000, () => req.destroy(new Error('timeout')));
-      req.on('error', reject);
-    });
   }
 }

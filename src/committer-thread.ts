@@ -7,8 +7,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from './config/index.js';
 import { createLog } from './log.js';
 import { startServer } from './main.js';
+import { currentThreadId } from './metrics/index.js';
 
 const port = parentPort!;
+port.postMessage({ type: 'tid', tid: currentThreadId() });
 const config = (workerData as { config: Config }).config;
 const running = await startServer(config, ['committer'], {
   log: createLog(config.logLevel),

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { CommitObservation } from './metrics/index.js';
 import type { Config } from './config/index.js';
 import { errorText, type Log } from './log.js';
+import { noteThread } from './metrics/index.js';
 
 const STOP_TIMEOUT_MS = 30_000;
 const RESTART_DELAY_MS = 1000;
@@ -24,6 +25,7 @@ export async function startCommitterThread(
       w.on('message', (m: { type: string; observation?: CommitObservation }) => {
         if (m.type === 'ready') resolve(w);
         else if (m.type === 'commit' && m.observation) observe(m.observation);
+        else if (m.type === 'tid') noteThread('committer', (m as { tid?: number | null }).tid);
       });
       w.once('error', (err) => {
         log('error', 'committer thread failed', { err: errorText(err) });

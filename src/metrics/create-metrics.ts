@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CommitObservation } from './commit-observation.js';
 import { registerDefaultMetrics } from './default-metrics.js';
 import { METRIC } from './metric-names.js';
+import { registerThreadCpu } from './thread-cpu.js';
 
 export interface Lag {
   watermark: number;
@@ -35,6 +36,7 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 export function createMetrics(): Metrics {
   const registry = new Registry();
   registerDefaultMetrics(registry);
+  registerThreadCpu(registry);
   const reg = { registers: [registry] };
   const ingestRequests = new Counter({ name: METRIC.ingestRequests, help: 'Ingest answers by transport and result code', labelNames: ['transport', 'code'], ...reg });
   const ingestDuration = new Histogram({

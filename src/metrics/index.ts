@@ -3,3 +3,4 @@ export { createMetrics, type Metrics, type Lag, type LogSize } from './create-me
 export { METRIC } from './metric-names.js';
 export { sampleWriteToVisible } from './sample-write-to-visible.js';
 export type { CommitObservation } from './commit-observation.js';
+export { currentThreadId, noteThread, THREAD_CPU_METRIC } from './thread-cpu.js';
