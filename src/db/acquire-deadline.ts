@@ -1,0 +1,44 @@
+import type postgres from 'postgres';
+
+interface PendingQuery {
+  state: unknown;
+  cancel(): unknown;
+  resolve: (x: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/** postgres.js's code family for "no usable connection", which isConnectionError maps to 503. */
+export class AcquireTimeoutError extends Error {
+  override readonly name = 'AcquireTimeoutError';
+  readonly code = 'CONNECTION_ACQUIRE_TIMEOUT';
+}
+
+/**
+ * Wraps a postgres.js client so that a query still waiting for a connection after `ms` fails at once
+ * (postgres.js has no acquire timeout); a query already sent is bounded by `statement_timeout` instead.
+ */
+export function withAcquireDeadline(sql: postgres.Sql, ms: number): postgres.Sql {
+  const arm = <T>(q: T): T => {
+    const query = q as unknown as PendingQuery;
+    if (typeof query?.cancel !== 'function' || !('state' in query)) return q;
+    const timer = setTimeout(() => {
+      if (query.state !== null) return;
+      query.reject(new AcquireTimeoutError(`no Postgres connection within ${ms} ms`));
+      query.cancel();
+    }, ms);
+    timer.unref();
+    for (const key of ['resolve', 'reject'] as const) {
+      const settle = query[key];
+      query[key] = (x) => {
+        clearTimeout(timer);
+        settle(x);
+      };
+    }
+    return q;
+  };
+  const unsafe = new Proxy(sql.unsafe, { apply: (target, self, args) => arm(Reflect.apply(target, sql, args)) });
+  return new Proxy(sql, {
+    apply: (target, self, args) => arm(Reflect.apply(target, self, args)),
+    get: (target, key, receiver) => (key === 'unsafe' ? unsafe : Reflect.get(target, key, receiver)),
+  });
+}
