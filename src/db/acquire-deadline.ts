@@ -2,6 +2,8 @@ import type postgres from 'postgres';
 
 interface PendingQuery {
   state: unknown;
+  /** False for a query never run: a fragment inside another query. */
+  executed: boolean;
   cancel(): unknown;
   resolve: (x: unknown) => void;
   reject: (e: unknown) => void;
@@ -22,7 +24,7 @@ export function withAcquireDeadline(sql: postgres.Sql, ms: number): postgres.Sql
     const query = q as unknown as PendingQuery;
     if (typeof query?.cancel !== 'function' || !('state' in query)) return q;
     const timer = setTimeout(() => {
-      if (query.state !== null) return;
+      if (query.state !== null || !query.executed) return;
       query.reject(new AcquireTimeoutError(`no Postgres connection within ${ms} ms`));
       query.cancel();
     }, ms);

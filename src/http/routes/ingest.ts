@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { TABLE_PATTERN } from '../../contracts/index.js';
-import { AppError, isAppError } from '../../errors.js';
+import { isConnectionError } from '../../db/index.js';
+import { AppError, isAppError, RetryAfterError } from '../../errors.js';
 import { ingestBatch } from '../../ingest/index.js';
 import { findLiveTable } from '../../tenancy/index.js';
 import type { AppDeps } from '../app-deps.js';
@@ -21,7 +22,10 @@ export function ingestRoutes(deps: AppDeps, limits: BodyLimits) {
     const seconds = () => (performance.now() - started) / 1000;
     try {
       // Known before the body is read (cached lookup): an unknown table is refused before 100 Continue.
-      const live = await findLiveTable(deps.db, c.get('principal').tenant, table).catch(() => undefined);
+      const live = await findLiveTable(deps.db, c.get('principal').tenant, table).catch((err: unknown) => {
+        if (isConnectionError(err)) throw new RetryAfterError('The database is unavailable; nothing was written.', 2);
+        return undefined; // the verb decides
+      });
       if (live === null) throw new AppError('table_not_found', `Table "${table}" does not exist.`);
       const body = await readJson(c, limits);
       const result = await ingestBatch(deps.ingest, {
