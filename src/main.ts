@@ -36,6 +36,7 @@ export async function openServices(config: Config, log: Log = createLog(config.l
   // Ingest and read paths get deadlines (fast 503s); the committer opens its own Db without them.
   const db = await createDb(config.databaseUrl, {
     deadlineMs: config.dbTimeouts.statementMs,
+    acquireMs: config.dbTimeouts.acquireMs,
     connectTimeoutMs: config.dbTimeouts.connectMs,
   });
   try {
@@ -152,6 +153,7 @@ export async function startServer(
       const streamDb = await createDb(config.databaseUrl, {
         max: 4,
         deadlineMs: config.dbTimeouts.replayMs,
+        acquireMs: config.dbTimeouts.acquireMs,
         connectTimeoutMs: config.dbTimeouts.connectMs,
       });
       stops.push(() => streamDb.close());

@@ -66,7 +66,7 @@ export const EnvSchema = v.object({
   CHAINLAKE_HEADERS_TIMEOUT_MS: v.optional(int(100), '10000'),
   CHAINLAKE_BODY_TIMEOUT_MS: v.optional(int(100), '30000'),
   CHAINLAKE_KEEP_ALIVE_TIMEOUT_MS: v.optional(int(100), '5000'),
-  CHAINLAKE_INFLIGHT_BODY_BYTES: v.optional(int(1024), String(64 * 1024 * 1024)),
+  CHAINLAKE_INFLIGHT_BODY_BYTES: v.optional(int(1024), String(32 * 1024 * 1024)),
   CHAINLAKE_BODY_QUEUE_MS: v.optional(int(0), '10000'),
   CHAINLAKE_DRAIN_BYTES: v.optional(int(0), String(8 * 1024 * 1024)),
   CHAINLAKE_DRAIN_MS: v.optional(int(0), '5000'),
@@ -75,6 +75,7 @@ export const EnvSchema = v.object({
   ),
   // Postgres deadlines of the ingest and read paths (the committer has none).
   CHAINLAKE_DB_TIMEOUT_MS: v.optional(int(10), '500'),
+  CHAINLAKE_DB_ACQUIRE_TIMEOUT_MS: v.optional(int(10), '2000'),
   CHAINLAKE_DB_CONNECT_TIMEOUT_MS: v.optional(int(100), '5000'),
   CHAINLAKE_REPLAY_TIMEOUT_MS: v.optional(int(1000), '300000'),
   // The event log.

@@ -24,8 +24,11 @@ export interface Config {
   stream: { replicas: number; maxBytes: number; maxAgeMs: number; dedupWindowMs: number };
   committer: CommitterLease;
   http: HttpEdge;
-  /** Postgres deadlines (ms): per statement on the ingest/read pool, per connect, and per NDJSON replay. */
-  dbTimeouts: { statementMs: number; connectMs: number; replayMs: number };
+  /**
+   * Postgres deadlines (ms) of the ingest/read pool: per statement, waiting for a pool connection, per
+   * new connection; and per NDJSON replay (its own pool).
+   */
+  dbTimeouts: { statementMs: number; acquireMs: number; connectMs: number; replayMs: number };
 }
 
 /** The HTTP edge's timeouts and memory bounds (docs/operations.md "Limits and timeouts"). */
@@ -141,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     },
     dbTimeouts: {
       statementMs: e.CHAINLAKE_DB_TIMEOUT_MS,
+      acquireMs: e.CHAINLAKE_DB_ACQUIRE_TIMEOUT_MS,
       connectMs: e.CHAINLAKE_DB_CONNECT_TIMEOUT_MS,
       replayMs: e.CHAINLAKE_REPLAY_TIMEOUT_MS,
     },

@@ -20,11 +20,10 @@ export interface CreateDbOptions {
   max?: number;
   /** Each new connection must be ready within this (default 5000 ms); the first one within twice it. */
   connectTimeoutMs?: number;
-  /**
-   * Deadline of every statement (Postgres `statement_timeout`) and of waiting for a pool connection;
-   * unset: none (the committer, migrations, the CLI).
-   */
+  /** Deadline of every statement (Postgres `statement_timeout`); unset: none (committer, migrations, CLI). */
   deadlineMs?: number;
+  /** A query not on a connection within this fails (postgres.js has no acquire timeout); unset: none. */
+  acquireMs?: number;
 }
 
 /** How each Db was opened, so migrateDb can open a dedicated one-connection client to the same place. */
@@ -74,7 +73,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 /** Connects to `databaseUrl`, creating the database first when it does not exist yet. */
 export async function createDb(databaseUrl: string, opts: CreateDbOptions = {}): Promise<Db> {
   const raw = openClient(databaseUrl, opts);
-  const sql = opts.deadlineMs ? withAcquireDeadline(raw, opts.deadlineMs) : raw;
+  const sql = opts.acquireMs ? withAcquireDeadline(raw, opts.acquireMs) : raw;
   const startupMs = 2 * (opts.connectTimeoutMs ?? 5000);
   try {
     await withinStartup(databaseUrl, startupMs, async () => {
