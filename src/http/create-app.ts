@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { compress } from 'hono/compress';
+import { compress, COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/compress';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { isConnectionError } from '../db/index.js';
@@ -20,6 +20,7 @@ import { sessionRoutes } from './routes/sessions.js';
 import { tableRoutes } from './routes/tables.js';
 
 const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+const NDJSON = 'application/x-ndjson';
 
 /** The HTTP API (contract §4); serves main.ts and the tests (`app.request()`). */
 export function createApp(deps: AppDeps) {
@@ -53,7 +54,8 @@ export function createApp(deps: AppDeps) {
       }),
     );
   }
-  app.use(compress());
+  // NDJSON replays stream through gzip/deflate too (CompressionStream, chunk by chunk).
+  app.use(compress({ contentTypeFilter: (type) => COMPRESSIBLE_CONTENT_TYPE_REGEX.test(type) || type.startsWith(NDJSON) }));
 
   app.route('/', healthRoutes(deps));
   app.get('/v1/keys', (c) => c.json(deps.keyRing.jwks));
