@@ -130,8 +130,8 @@ describe('a burst of 200 clients posting ~1 MB batches', () => {
   let child: ChainlakeChild;
   beforeAll(async () => {
     stack = await startTestStack('edgeburst', { roles: ['committer'] });
-    // The API in its own process, so its peak RSS (VmHWM) is its own. On this shared 2-core machine a busy
-    // event loop counts into statement_timeout (the server waits for the client), so the deadline is relaxed.
+    // The API in its own process, so its peak RSS (VmHWM) is its own. On the shared 2-core machine the
+    // 500 ms statement deadline refused some batches (docs/decisions.md), so it is relaxed here.
     const env = { ROLES: 'api', CHAINLAKE_BODY_QUEUE_MS: '60000', CHAINLAKE_DB_TIMEOUT_MS: '3000' };
     child = await spawnChainlake({ ...envOf(stack.config), ...env }, 60_000);
     const url = child.messages.find((m) => m.type === 'ready')!.url as string;

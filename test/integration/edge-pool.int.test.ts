@@ -7,6 +7,8 @@ import { startTestStack, type TestStack } from '../support/test-stack.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 const NDJSON = 'application/x-ndjson';
+/** The production defaults (the test stack relaxes them for the shared machine). */
+const DEADLINES = { CHAINLAKE_DB_TIMEOUT_MS: '500', CHAINLAKE_DB_ACQUIRE_TIMEOUT_MS: '2000' };
 
 /** A chain whose payloads carry `pad` bytes each, so a replay is big enough to abort mid-stream. */
 function paddedChain(table: string, session: string, from: number, count: number, prevHash: string, pad: number) {
@@ -32,7 +34,7 @@ describe('no request pattern exhausts the database pool', () => {
   let url: string;
   const EVENTS = 2000;
   beforeAll(async () => {
-    stack = await startTestStack('edgepool');
+    stack = await startTestStack('edgepool', { env: DEADLINES });
     url = stack.running.url!;
     expect((await stack.request('/v1/tables', { method: 'POST', json: { name: 'big' } })).status).toBe(201);
     let prev = GENESIS_HASH;
@@ -120,7 +122,7 @@ describe('an unreachable Postgres gives fast 503s', () => {
   let stack: TestStack;
   beforeAll(async () => {
     pg = await startPgServer();
-    stack = await startTestStack('edgepgdown', { roles: ['api'], env: { DATABASE_URL: pg.url('chainlake_edge') } });
+    stack = await startTestStack('edgepgdown', { roles: ['api'], env: { ...DEADLINES, DATABASE_URL: pg.url('chainlake_edge') } });
     expect((await stack.request('/v1/tables', { method: 'POST', json: { name: 't' } })).status).toBe(201);
   });
   afterAll(async () => {
