@@ -4,6 +4,9 @@ interface PendingQuery {
   state: unknown;
   /** False for a query never run: a fragment inside another query. */
   executed: boolean;
+  /** Set on cursors and forEach: long-running by design, bounded by statement_timeout only. */
+  cursorFn?: unknown;
+  forEachFn?: unknown;
   cancel(): unknown;
   resolve: (x: unknown) => void;
   reject: (e: unknown) => void;
@@ -16,17 +19,19 @@ export class AcquireTimeoutError extends Error {
 }
 
 /**
- * Wraps a postgres.js client so that a query still waiting for a connection after `ms` fails at once
- * (postgres.js has no acquire timeout); a query already sent is bounded by `statement_timeout` instead.
+ * Wraps a postgres.js client so that a query without an answer after `ms` fails at once, whether it
+ * still waits for a connection (postgres.js has no acquire timeout), sits pipelined behind a slow
+ * statement, or went to a server that stopped answering; it is cancelled on the server too.
  */
 export function withAcquireDeadline(sql: postgres.Sql, ms: number): postgres.Sql {
   const arm = <T>(q: T): T => {
     const query = q as unknown as PendingQuery;
     if (typeof query?.cancel !== 'function' || !('state' in query)) return q;
     const timer = setTimeout(() => {
-      if (query.state !== null || !query.executed) return;
-      query.reject(new AcquireTimeoutError(`no Postgres connection within ${ms} ms`));
-      query.cancel();
+      if (!query.executed || query.cursorFn || query.forEachFn) return;
+      const where = query.state === null ? 'no Postgres connection' : 'no answer from Postgres';
+      query.reject(new AcquireTimeoutError(`${where} within ${ms} ms`));
+      void Promise.resolve(query.cancel()).catch(() => undefined);
     }, ms);
     timer.unref();
     for (const key of ['resolve', 'reject'] as const) {

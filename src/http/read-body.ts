@@ -16,6 +16,8 @@ export interface BodyLimits {
 }
 
 const ENCODINGS = new Set(['gzip', 'x-gzip', 'deflate']);
+/** Budget reserved at a time for a body whose decoded size is not known in advance. */
+const GROW_STEP = 1024 * 1024;
 
 /**
  * Reads the request body into one Buffer: Content-Length checked before anything is read (and before
@@ -29,23 +31,29 @@ export async function readBody(c: Context<AppEnv>, limits: BodyLimits): Promise<
   const declared = c.req.header('content-length');
   const length = declared === undefined ? undefined : Number(declared);
   if (length !== undefined && length > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes);
-  if (limits.budget) {
-    // A compressed or chunked body may grow to the limit: reserve that much.
-    const release = await limits.budget.acquire(
-      encoding === 'identity' && length !== undefined ? length : limits.maxBodyBytes,
-    );
-    c.get('afterAnswer').push(release);
-  }
+  const keep = (release: () => void) => c.get('afterAnswer').push(release);
+  const reserve = async (bytes: number) => (limits.budget ? limits.budget.acquire(bytes) : () => {});
+  // A sized plain body reserves its size; a compressed or chunked one a first step, then more as it grows.
+  const first = encoding === 'identity' && length !== undefined ? length : Math.min(limits.maxBodyBytes, GROW_STEP);
+  keep(await reserve(first));
   const env = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
   const incoming = env?.incoming;
   if (incoming && env?.outgoing && /^100-continue$/i.test(c.req.header('expect') ?? '')) {
     env.outgoing.writeContinue();
   }
   const source = incoming ?? (c.req.raw.body ? Readable.fromWeb(c.req.raw.body as never) : Readable.from([]));
-  return collect(source, encoding === 'identity' ? null : encoding, limits);
+  const grow = limits.budget && first < limits.maxBodyBytes ? { reserved: first, reserve, keep } : null;
+  return collect(source, encoding === 'identity' ? null : encoding, limits, grow);
 }
 
-function collect(source: Readable, encoding: string | null, limits: BodyLimits): Promise<Buffer> {
+interface Growth {
+  reserved: number;
+  reserve(bytes: number): Promise<() => void>;
+  /** Gives the bytes back once the answer is produced. */
+  keep(release: () => void): void;
+}
+
+function collect(source: Readable, encoding: string | null, limits: BodyLimits, grow: Growth | null): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const max = limits.maxBodyBytes;
     const chunks: Buffer[] = [];
@@ -68,10 +76,28 @@ function collect(source: Readable, encoding: string | null, limits: BodyLimits):
       if (err) reject(err);
       else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, decoded));
     };
+    let growing = false;
     const onDecoded = (chunk: Buffer) => {
       decoded += chunk.length;
-      if (decoded > max) finish(tooLarge(max));
-      else chunks.push(chunk);
+      if (decoded > max) return finish(tooLarge(max));
+      chunks.push(chunk);
+      if (grow && !growing && decoded > grow.reserved) {
+        // Reading waits (TCP holds the rest back) until the budget has room for the next step.
+        growing = true;
+        source.pause();
+        const step = Math.min(GROW_STEP, max - grow.reserved);
+        grow.reserve(step).then(
+          (release) => {
+            // Granted after the read ended (timeout, limit): nobody holds these bytes.
+            if (settled) return release();
+            grow.keep(release);
+            grow.reserved += step;
+            growing = false;
+            source.resume();
+          },
+          (err: Error) => finish(err),
+        );
+      }
     };
     const onRaw = (chunk: Buffer) => {
       raw += chunk.length;

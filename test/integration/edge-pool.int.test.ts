@@ -93,7 +93,7 @@ describe('no request pattern exhausts the database pool', () => {
     console.log(`pool: 50 HEADs and ${aborted} aborted replays survived; /readyz ${ready.ms.toFixed(0)} ms, ingest ${ingest.ms.toFixed(0)} ms`);
   });
 
-  it('answers 503 + Retry-After: 2 within 1 s while Postgres is too slow (a held lock), then recovers', async () => {
+  it('answers 503 + Retry-After: 2 within 2.5 s while Postgres is too slow (a held lock), then recovers', async () => {
     const lockHolder = postgres(stack.config.databaseUrl, { max: 1, onnotice: () => {} });
     const reserved = await lockHolder.reserve();
     try {
@@ -106,7 +106,8 @@ describe('no request pattern exhausts the database pool', () => {
         expect(a.value.status).toBe(503);
         expect(a.value.headers.get('retry-after')).toBe('2');
         expect(((await a.value.json()) as Json).code).toBe('unavailable');
-        expect(a.ms).toBeLessThan(1500);
+        // 500 ms statement deadline; pipelined behind it, at most the 2 s client deadline.
+        expect(a.ms).toBeLessThan(2500);
       }
     } finally {
       await reserved`rollback`;
