@@ -23,7 +23,7 @@ export function settleEarlyAnswer(incoming: IncomingMessage, outgoing: ServerRes
       const length = Number(incoming.headers['content-length']);
       const continued = !/^100-continue$/i.test(incoming.headers.expect ?? '') || continueSent(outgoing);
       // Without 100 Continue the client may never send the body; unknown or big remainders are not waited for.
-      closing = !continued || !Number.isFinite(length) || length > limits.drainBytes;
+      closing = !continued || !Number.isFinite(length) || length > limits.drainBytes || args[0] === 408;
       if (closing) {
         this.setHeader('connection', 'close');
         lingerOnClose(incoming, this.socket);

@@ -69,6 +69,7 @@ describe('timeouts and memory bounds at the edge', () => {
     expect(answer.status).toBe(408);
     expect(answer.headers['content-type']).toMatch(/problem\+json/);
     expect(JSON.parse(answer.body.toString())).toMatchObject({ status: 408, code: 'request_timeout' });
+    expect(answer.headers.connection).toBe('close');
     expect(Date.now() - started).toBeLessThan(4_000);
     conn.destroy();
   });
