@@ -43,7 +43,9 @@ export function withAcquireDeadline(sql: postgres.Sql, ms: number): postgres.Sql
     }
     return q;
   };
-  const unsafe = new Proxy(sql.unsafe, { apply: (target, self, args) => arm(Reflect.apply(target, sql, args)) });
+  const unsafe = new Proxy(sql.unsafe, {
+    apply: (target, self, args) => arm(Reflect.apply(target, sql, args)),
+  });
   return new Proxy(sql, {
     apply: (target, self, args) => arm(Reflect.apply(target, self, args)),
     get: (target, key, receiver) => (key === 'unsafe' ? unsafe : Reflect.get(target, key, receiver)),

@@ -19,6 +19,10 @@ describe('CommitterHealth', () => {
     health.observe({ kind: 'poisoned' });
     expect(health.snapshot().status).toBe('failing');
     health.observe({ kind: 'committed' });
-    expect(health.snapshot()).toMatchObject({ status: 'ok', since: '2026-01-01T00:00:03.000Z', consecutive_failures: 0 });
+    expect(health.snapshot()).toMatchObject({
+      status: 'ok',
+      since: '2026-01-01T00:00:03.000Z',
+      consecutive_failures: 0,
+    });
   });
 });

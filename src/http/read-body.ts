@@ -34,7 +34,8 @@ export async function readBody(c: Context<AppEnv>, limits: BodyLimits): Promise<
   const keep = (release: () => void) => c.get('afterAnswer').push(release);
   const reserve = async (bytes: number) => (limits.budget ? limits.budget.acquire(bytes) : () => {});
   // A sized plain body reserves its size; a compressed or chunked one a first step, then more as it grows.
-  const first = encoding === 'identity' && length !== undefined ? length : Math.min(limits.maxBodyBytes, GROW_STEP);
+  const first =
+    encoding === 'identity' && length !== undefined ? length : Math.min(limits.maxBodyBytes, GROW_STEP);
   keep(await reserve(first));
   const env = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
   const incoming = env?.incoming;
@@ -53,7 +54,12 @@ interface Growth {
   keep(release: () => void): void;
 }
 
-function collect(source: Readable, encoding: string | null, limits: BodyLimits, grow: Growth | null): Promise<Buffer> {
+function collect(
+  source: Readable,
+  encoding: string | null,
+  limits: BodyLimits,
+  grow: Growth | null,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const max = limits.maxBodyBytes;
     const chunks: Buffer[] = [];
@@ -62,7 +68,13 @@ function collect(source: Readable, encoding: string | null, limits: BodyLimits, 
     let inflater: Gunzip | null = null;
     let settled = false;
     const timer = setTimeout(
-      () => finish(new AppError('request_timeout', `The request body was not received within ${limits.bodyTimeoutMs} ms.`)),
+      () =>
+        finish(
+          new AppError(
+            'request_timeout',
+            `The request body was not received within ${limits.bodyTimeoutMs} ms.`,
+          ),
+        ),
       limits.bodyTimeoutMs,
     );
     const finish = (err: Error | null) => {
@@ -108,7 +120,8 @@ function collect(source: Readable, encoding: string | null, limits: BodyLimits, 
     };
     const openInflater = (name: string, first: Buffer): Gunzip => {
       // "deflate" should be zlib-wrapped (RFC 9110 §8.4.1.2); some clients send raw deflate.
-      const zlibHeader = first.length >= 2 && (first[0]! & 0x0f) === 8 && (first[0]! * 256 + first[1]!) % 31 === 0;
+      const zlibHeader =
+        first.length >= 2 && (first[0]! & 0x0f) === 8 && (first[0]! * 256 + first[1]!) % 31 === 0;
       const z = name === 'deflate' ? (zlibHeader ? createInflate() : createInflateRaw()) : createGunzip();
       z.on('data', onDecoded);
       z.on('end', () => finish(null));

@@ -14,7 +14,11 @@ const LINGER_MS = 2000;
  * small enough is read away so the connection stays usable; otherwise the answer says `Connection: close`
  * and the socket is half-closed and read until the client closes, never reset under unread data.
  */
-export function settleEarlyAnswer(incoming: IncomingMessage, outgoing: ServerResponse, limits: DrainLimits): void {
+export function settleEarlyAnswer(
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  limits: DrainLimits,
+): void {
   if (!hasBody(incoming)) return;
   const writeHead = outgoing.writeHead;
   let closing = false;

@@ -43,7 +43,9 @@ describe('/readyz tells the truth', () => {
     await writeFile(lake, 'not a directory');
     try {
       const events = makeTestChain('r', 's', 2);
-      expect((await stack.request('/v1/ingest/r', { method: 'POST', json: { session_id: 's', events } })).status).toBe(202);
+      expect(
+        (await stack.request('/v1/ingest/r', { method: 'POST', json: { session_id: 's', events } })).status,
+      ).toBe(202);
       const failing = await until('a failing committer on /readyz', 20_000, async () => {
         const res = await stack.request('/readyz');
         const body = (await res.json()) as Json;
@@ -111,14 +113,18 @@ describe('the in-process committer never runs under the API deadline', () => {
       await reserved`begin`;
       await reserved`lock table stream_progress in exclusive mode`;
       const events = makeTestChain('c', 's', 3);
-      expect((await stack.request('/v1/ingest/c', { method: 'POST', json: { session_id: 's', events } })).status).toBe(202);
+      expect(
+        (await stack.request('/v1/ingest/c', { method: 'POST', json: { session_id: 's', events } })).status,
+      ).toBe(202);
       await sleep(1500);
     } finally {
       await reserved`rollback`;
       reserved.release();
       await locker.end({ timeout: 1 });
     }
-    await until('the batch committed', 15_000, async () => (seen.some((e) => e.kind === 'committed') ? true : undefined));
+    await until('the batch committed', 15_000, async () =>
+      seen.some((e) => e.kind === 'committed') ? true : undefined,
+    );
     expect(seen.filter((e) => e.kind === 'failed')).toEqual([]);
   });
 });
@@ -143,14 +149,18 @@ describe('start-up against a Postgres that never answers', () => {
 
   it('fails within ~10 s with one line naming Postgres and DATABASE_URL', async () => {
     const started = Date.now();
-    const run = await runCli(['serve'], {
-      DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/chainlake`,
-      CHAINLAKE_AUTH: 'off',
-      PORT: '0',
-      OBJECT_STORE: `file://${join(dir, 'lake')}`,
-      CHAINLAKE_KEYS_DIR: join(dir, 'keys'),
-      LOG_LEVEL: 'error',
-    }, { timeoutMs: 30_000 });
+    const run = await runCli(
+      ['serve'],
+      {
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/chainlake`,
+        CHAINLAKE_AUTH: 'off',
+        PORT: '0',
+        OBJECT_STORE: `file://${join(dir, 'lake')}`,
+        CHAINLAKE_KEYS_DIR: join(dir, 'keys'),
+        LOG_LEVEL: 'error',
+      },
+      { timeoutMs: 30_000 },
+    );
     const took = Date.now() - started;
     expect(run.code).not.toBe(0);
     expect(took).toBeLessThan(14_000);

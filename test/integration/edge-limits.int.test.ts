@@ -13,7 +13,13 @@ function chain(table: string, session: string, count: number, pad: number): Clie
   const events: ClientEvent[] = [];
   let prev = GENESIS_HASH;
   for (let seq = 1; seq <= count; seq++) {
-    const ev = { seq, type: 'llm.call', ts: '2026-01-30T12:00:00.000Z', payload: { n: seq, pad: 'q'.repeat(pad) }, prev_hash: prev };
+    const ev = {
+      seq,
+      type: 'llm.call',
+      ts: '2026-01-30T12:00:00.000Z',
+      payload: { n: seq, pad: 'q'.repeat(pad) },
+      prev_hash: prev,
+    };
     const full = { ...ev, hash: hashEvent(table, session, ev) };
     events.push(full);
     prev = full.hash;
@@ -63,7 +69,9 @@ describe('timeouts and memory bounds at the edge', () => {
   it('answers 408 problem+json to a body that trickles in past the body timeout', async () => {
     const conn = await RawConnection.open(url);
     const started = Date.now();
-    conn.write('POST /v1/ingest/lim HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n');
+    conn.write(
+      'POST /v1/ingest/lim HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n',
+    );
     void trickle(conn, '{' + ' '.repeat(998), 100);
     const answer = await conn.answer(10_000);
     expect(answer.status).toBe(408);
@@ -83,7 +91,9 @@ describe('timeouts and memory bounds at the edge', () => {
 
   it('answers 503 + Retry-After while the request bytes held in memory are at the bound', async () => {
     const holder = await RawConnection.open(url);
-    holder.write(`POST /v1/ingest/lim HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${1024 * 1024}\r\n\r\n{`);
+    holder.write(
+      `POST /v1/ingest/lim HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${1024 * 1024}\r\n\r\n{`,
+    );
     await sleep(100);
     const res = await fetch(`${url}/v1/ingest/lim`, {
       method: 'POST',
@@ -111,7 +121,9 @@ describe('timeouts and memory bounds at the edge', () => {
     const before = (await closedCount()).n;
     for (let i = 0; i < 5; i++) {
       const conn = await RawConnection.open(url);
-      conn.write(`POST /v1/ingest/lim HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"session_id":`);
+      conn.write(
+        `POST /v1/ingest/lim HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"session_id":`,
+      );
       await sleep(50);
       conn.destroy();
     }
@@ -136,7 +148,11 @@ describe('a burst of 200 clients posting ~1 MB batches', () => {
     const env = { ROLES: 'api', CHAINLAKE_BODY_QUEUE_MS: '60000', CHAINLAKE_DB_TIMEOUT_MS: '3000' };
     child = await spawnChainlake({ ...envOf(stack.config), ...env }, 60_000);
     const url = child.messages.find((m) => m.type === 'ready')!.url as string;
-    const res = await fetch(`${url}/v1/tables`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"burst"}' });
+    const res = await fetch(`${url}/v1/tables`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"burst"}',
+    });
     expect(res.status).toBe(201);
   });
   afterAll(async () => {
@@ -150,11 +166,16 @@ describe('a burst of 200 clients posting ~1 MB batches', () => {
       JSON.stringify({ session_id: `c${i}`, events: chain('burst', `c${i}`, 600, 1300) }),
     );
     expect(bodies[0]!.length).toBeGreaterThan(900_000);
-    const peak = async () => Number(/VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${child.proc.pid}/status`, 'utf8'))![1]) / 1024;
+    const peak = async () =>
+      Number(/VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${child.proc.pid}/status`, 'utf8'))![1]) / 1024;
     const before = await peak();
     const statuses = await Promise.all(
       bodies.map((body) =>
-        fetch(`${url}/v1/ingest/burst`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(
+        fetch(`${url}/v1/ingest/burst`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        }).then(
           async (r) => {
             if (r.status !== 202) console.log(r.status, await r.text());
             else await r.arrayBuffer();
@@ -167,7 +188,9 @@ describe('a burst of 200 clients posting ~1 MB batches', () => {
     const after = await peak();
     const counts: Record<number, number> = {};
     for (const s of statuses) counts[s] = (counts[s] ?? 0) + 1;
-    console.log(`burst: 200 × ${(bodies[0]!.length / 1e6).toFixed(2)} MB, answers ${JSON.stringify(counts)}, peak RSS ${before.toFixed(0)} → ${after.toFixed(0)} MB`);
+    console.log(
+      `burst: 200 × ${(bodies[0]!.length / 1e6).toFixed(2)} MB, answers ${JSON.stringify(counts)}, peak RSS ${before.toFixed(0)} → ${after.toFixed(0)} MB`,
+    );
     expect(counts).toEqual({ 202: 200 });
     expect(after).toBeLessThan(600);
   });

@@ -11,11 +11,24 @@ const NDJSON = 'application/x-ndjson';
 const DEADLINES = { CHAINLAKE_DB_TIMEOUT_MS: '500', CHAINLAKE_DB_ACQUIRE_TIMEOUT_MS: '2000' };
 
 /** A chain whose payloads carry `pad` bytes each, so a replay is big enough to abort mid-stream. */
-function paddedChain(table: string, session: string, from: number, count: number, prevHash: string, pad: number) {
+function paddedChain(
+  table: string,
+  session: string,
+  from: number,
+  count: number,
+  prevHash: string,
+  pad: number,
+) {
   const events: ClientEvent[] = [];
   let prev = prevHash;
   for (let seq = from; seq < from + count; seq++) {
-    const ev = { seq, type: 'llm.call', ts: '2026-01-30T12:00:00.000Z', payload: { n: seq, pad: 'p'.repeat(pad) }, prev_hash: prev };
+    const ev = {
+      seq,
+      type: 'llm.call',
+      ts: '2026-01-30T12:00:00.000Z',
+      payload: { n: seq, pad: 'p'.repeat(pad) },
+      prev_hash: prev,
+    };
     const full = { ...ev, hash: hashEvent(table, session, ev) };
     events.push(full);
     prev = full.hash;
@@ -41,7 +54,10 @@ describe('no request pattern exhausts the database pool', () => {
     for (let from = 1; from <= EVENTS; from += 400) {
       const events = paddedChain('big', 's', from, 400, prev, 1000);
       prev = events.at(-1)!.hash;
-      const res = await stack.request('/v1/ingest/big?wait_for_visibility=true', { method: 'POST', json: { session_id: 's', events } });
+      const res = await stack.request('/v1/ingest/big?wait_for_visibility=true', {
+        method: 'POST',
+        json: { session_id: 's', events },
+      });
       expect(res.status).toBe(200);
     }
   });
@@ -75,22 +91,30 @@ describe('no request pattern exhausts the database pool', () => {
     expect(ready.ms).toBeLessThan(1000);
     const events = paddedChain('big', 'after', 1, 1, GENESIS_HASH, 10);
     const ingest = await timed(() =>
-      fetch(`${url}/v1/ingest/big`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ session_id: 'after', events }) }),
+      fetch(`${url}/v1/ingest/big`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ session_id: 'after', events }),
+      }),
     );
     expect(ingest.value.status).toBe(202);
     expect(ingest.ms).toBeLessThan(1000);
     // No connection of this database is left inside a statement, waiting for a reader.
     const stuck = async () =>
-      (await stack.running.services.db.sql<{ n: number }[]>`
+      (
+        await stack.running.services.db.sql<{ n: number }[]>`
         select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and state = 'active' and wait_event = 'ClientRead'`)[0]!.n;
+        where datname = current_database() and state = 'active' and wait_event = 'ClientRead'`
+      )[0]!.n;
     const deadline = Date.now() + 5000;
     while ((await stuck()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await stuck()).toBe(0);
     // A whole replay still streams every record.
     const whole = await (await fetch(path, { headers: { accept: NDJSON } })).text();
     expect(whole.trim().split('\n').length).toBe(EVENTS + EVENTS / 400);
-    console.log(`pool: 50 HEADs and ${aborted} aborted replays survived; /readyz ${ready.ms.toFixed(0)} ms, ingest ${ingest.ms.toFixed(0)} ms`);
+    console.log(
+      `pool: 50 HEADs and ${aborted} aborted replays survived; /readyz ${ready.ms.toFixed(0)} ms, ingest ${ingest.ms.toFixed(0)} ms`,
+    );
   });
 
   it('answers 503 + Retry-After: 2 within 2.5 s while Postgres is too slow (a held lock), then recovers', async () => {
@@ -123,7 +147,10 @@ describe('an unreachable Postgres gives fast 503s', () => {
   let stack: TestStack;
   beforeAll(async () => {
     pg = await startPgServer();
-    stack = await startTestStack('edgepgdown', { roles: ['api'], env: { ...DEADLINES, DATABASE_URL: pg.url('chainlake_edge') } });
+    stack = await startTestStack('edgepgdown', {
+      roles: ['api'],
+      env: { ...DEADLINES, DATABASE_URL: pg.url('chainlake_edge') },
+    });
     expect((await stack.request('/v1/tables', { method: 'POST', json: { name: 't' } })).status).toBe(201);
   });
   afterAll(async () => {
@@ -145,7 +172,10 @@ describe('an unreachable Postgres gives fast 503s', () => {
       fetch(`${url}/v1/ingest/unknown_now`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ session_id: 's', events: paddedChain('unknown_now', 's', 1, 1, GENESIS_HASH, 1) }),
+        body: JSON.stringify({
+          session_id: 's',
+          events: paddedChain('unknown_now', 's', 1, 1, GENESIS_HASH, 1),
+        }),
       }),
     );
     expect(ingest.value.status).toBe(503);

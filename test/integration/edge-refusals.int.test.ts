@@ -14,16 +14,36 @@ const BODY = Buffer.alloc(TWO_MB, 'x');
 
 /** The refusals a client meets with a 2 MB body, each answered before the body is read. */
 const KINDS = [
-  { name: 'wrong content-type', status: 415, path: '/v1/ingest/edge', headers: { 'content-type': 'text/plain' } },
-  { name: 'unknown table', status: 404, path: '/v1/ingest/nosuch', headers: { 'content-type': 'application/json' } },
-  { name: 'bad table name', status: 404, path: '/v1/ingest/Bad-Name', headers: { 'content-type': 'application/json' } },
+  {
+    name: 'wrong content-type',
+    status: 415,
+    path: '/v1/ingest/edge',
+    headers: { 'content-type': 'text/plain' },
+  },
+  {
+    name: 'unknown table',
+    status: 404,
+    path: '/v1/ingest/nosuch',
+    headers: { 'content-type': 'application/json' },
+  },
+  {
+    name: 'bad table name',
+    status: 404,
+    path: '/v1/ingest/Bad-Name',
+    headers: { 'content-type': 'application/json' },
+  },
   {
     name: 'bad tenant header',
     status: 400,
     path: '/v1/ingest/edge',
     headers: { 'content-type': 'application/json', 'x-tenant-id': 'BAD TENANT' },
   },
-  { name: 'unsupported encoding', status: 415, path: '/v1/ingest/edge', headers: { 'content-type': 'application/json', 'content-encoding': 'br' } },
+  {
+    name: 'unsupported encoding',
+    status: 415,
+    path: '/v1/ingest/edge',
+    headers: { 'content-type': 'application/json', 'content-encoding': 'br' },
+  },
 ] as const;
 
 describe('every refused request gets its answer (contract §4 "readable refusals")', () => {
@@ -156,8 +176,26 @@ describe('every refused request gets its answer (contract §4 "readable refusals
       const headers = Object.entries(kind.headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
       const { stdout } = await run(
         'curl',
-        ['-sS', '-o', '/dev/null', '-w', '%{http_code}\\n', '-X', 'POST', ...headers, '--data-binary', `@${join(dir, 'two-mb')}`, url + kind.path,
-          '--next', '-sS', '-o', '/dev/null', '-w', '%{http_code}\\n', `${url}/healthz`],
+        [
+          '-sS',
+          '-o',
+          '/dev/null',
+          '-w',
+          '%{http_code}\\n',
+          '-X',
+          'POST',
+          ...headers,
+          '--data-binary',
+          `@${join(dir, 'two-mb')}`,
+          url + kind.path,
+          '--next',
+          '-sS',
+          '-o',
+          '/dev/null',
+          '-w',
+          '%{http_code}\\n',
+          `${url}/healthz`,
+        ],
         { timeout: 20_000 },
       );
       expect(stdout.trim().split('\n'), kind.name).toEqual([String(kind.status), '200']);

@@ -32,7 +32,9 @@ export class RawConnection {
   static open(url: string): Promise<RawConnection> {
     const { hostname, port } = new URL(url);
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: hostname, port: Number(port) }, () => resolve(new RawConnection(socket)));
+      const socket = net.connect({ host: hostname, port: Number(port) }, () =>
+        resolve(new RawConnection(socket)),
+      );
       socket.once('error', reject);
     });
   }
