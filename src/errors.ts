@@ -21,6 +21,7 @@ export const PROBLEMS = {
   concurrent_append: { status: 409, title: 'Concurrent append' },
   idempotency_key_reused: { status: 409, title: 'Idempotency key reused' },
   table_exists: { status: 409, title: 'Table exists' },
+  request_timeout: { status: 408, title: 'Request timeout' },
   batch_too_large: { status: 413, title: 'Batch too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   unavailable: { status: 503, title: 'Service unavailable' },

@@ -1,10 +1,11 @@
-import { serve, type ServerType } from '@hono/node-server';
+import type { Server } from 'node:http';
 import { isMainThread } from 'node:worker_threads';
 import { connectBus, ensureStreams, readMessageTime, type Bus } from './bus/index.js';
 import type { Config } from './config/index.js';
 import { createDb, migrateDb, type Db } from './db/index.js';
 import { startCommitter, type CommitHooks } from './commit/index.js';
-import { createApp, createMetricsApp } from './http/index.js';
+import { BodyBudget, createApp, createHttpServer, createMetricsApp } from './http/index.js';
+import { CommitterHealth } from './health/index.js';
 import { startCommitterThread } from './start-committer-thread.js';
 import { readLag, readWatermark, watchVisibility } from './lake/index.js';
 import { HeadCache, type IngestDeps } from './ingest/index.js';
@@ -34,7 +35,12 @@ export interface Services {
 
 /** Connects to Postgres (creating and migrating the database) and NATS (creating the streams). */
 export async function openServices(config: Config, log: Log = createLog(config.logLevel)): Promise<Services> {
-  const db = await createDb(config.databaseUrl);
+  // Ingest and read paths get deadlines (fast 503s); the committer opens its own Db without them.
+  const db = await createDb(config.databaseUrl, {
+    deadlineMs: config.dbTimeouts.statementMs,
+    acquireMs: config.dbTimeouts.acquireMs,
+    connectTimeoutMs: config.dbTimeouts.connectMs,
+  });
   try {
     await migrateDb(db);
     const bus = await connectBus({ url: config.natsUrl, prefix: config.prefix });
@@ -126,8 +132,10 @@ export async function startServer(
         ),
       (s) => services.metrics.observeWriteToVisible(s),
     );
+    const committerHealth = roles.includes('committer') ? new CommitterHealth() : undefined;
     const observe = (e: CommitObservation) => {
       services.metrics.observeCommit(e);
+      committerHealth?.observe(e);
       // The committer thread reports to the main thread, whose metrics are served: sample there.
       if (e.kind === 'committed' && e.committed > 0 && isMainThread) sampleVisible();
       opts.observeCommits?.(e);
@@ -138,9 +146,12 @@ export async function startServer(
       const thread = await startCommitterThread(config, log, observe);
       stops.push(() => thread.stop());
     } else if (roles.includes('committer')) {
+      // Never under the API's statement deadline: a commit transaction may take longer than a request.
+      const commitDb = await createDb(config.databaseUrl, { connectTimeoutMs: config.dbTimeouts.connectMs });
+      stops.push(() => commitDb.close());
       const committer = await startCommitter({
         bus: services.bus,
-        db: services.db,
+        db: commitDb,
         store: services.store,
         sealKeys: services.keyRing.publicKeys,
         lease: config.committer,
@@ -184,8 +195,9 @@ export async function startServer(
         ingest: ingestDeps(services),
         metrics: services.metrics,
         log,
+        readiness: { roles, committer: committerHealth },
       });
-      const server = await listen(metricsApp.fetch, config.host, config.metricsPort);
+      const server = await listen(metricsApp.fetch, config, config.metricsPort);
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.metricsPort;
       metricsUrl = `http://${config.host}:${port}`;
@@ -194,10 +206,22 @@ export async function startServer(
     }
     if (roles.includes('api')) {
       const visibility = await visibilityWatch();
+      const streamDb = await createDb(config.databaseUrl, {
+        max: 4,
+        deadlineMs: config.dbTimeouts.replayMs,
+        acquireMs: config.dbTimeouts.acquireMs,
+        connectTimeoutMs: config.dbTimeouts.connectMs,
+      });
+      stops.push(() => streamDb.close());
       app = createApp({
         auth: config.auth,
         maxBodyBytes: config.limits.maxBodyBytes,
+        bodyTimeoutMs: config.http.bodyTimeoutMs,
+        bodyBudget: new BodyBudget(config.http.inflightBodyBytes, config.http.bodyQueueMs),
+        corsOrigins: config.http.corsOrigins,
+        readiness: { roles, committer: committerHealth },
         db: services.db,
+        streamDb,
         bus: services.bus,
         keyRing: services.keyRing,
         store: services.store,
@@ -205,7 +229,7 @@ export async function startServer(
         metrics: services.metrics,
         log,
       });
-      const server = await listen(app.fetch, config.host, config.port);
+      const server = await listen(app.fetch, config, config.port);
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       url = `http://${config.host}:${port}`;
@@ -253,13 +277,11 @@ export async function startServer(
   };
 }
 
-function listen(
-  fetch: Parameters<typeof serve>[0]['fetch'],
-  hostname: string,
-  port: number,
-): Promise<ServerType> {
+/** The HTTP server with chainlake's edge (timeouts, 100-continue, readable early answers). */
+function listen(fetch: Parameters<typeof createHttpServer>[0], config: Config, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }, () => resolve(server));
+    const server = createHttpServer(fetch, config.http);
     server.once('error', reject);
+    server.listen(port, config.host, () => resolve(server));
   });
 }

@@ -71,6 +71,22 @@ export const EnvSchema = v.object({
   CHAINLAKE_MAX_EVENTS: v.optional(int(1, 100_000), '1000'),
   CHAINLAKE_MAX_PAYLOAD_BYTES: v.optional(int(16), String(256 * 1024)),
   CHAINLAKE_MAX_DEPTH: v.optional(int(1, 1000), '64'),
+  // The HTTP edge (docs/operations.md "Limits and timeouts").
+  CHAINLAKE_HEADERS_TIMEOUT_MS: v.optional(int(100), '10000'),
+  CHAINLAKE_BODY_TIMEOUT_MS: v.optional(int(100), '30000'),
+  CHAINLAKE_KEEP_ALIVE_TIMEOUT_MS: v.optional(int(100), '5000'),
+  CHAINLAKE_INFLIGHT_BODY_BYTES: v.optional(int(1024), String(32 * 1024 * 1024)),
+  CHAINLAKE_BODY_QUEUE_MS: v.optional(int(0), '10000'),
+  CHAINLAKE_DRAIN_BYTES: v.optional(int(0), String(8 * 1024 * 1024)),
+  CHAINLAKE_DRAIN_MS: v.optional(int(0), '5000'),
+  CHAINLAKE_CORS_ORIGINS: v.optional(
+    v.pipe(v.string(), v.regex(/^(\*|https?:\/\/[^,\s]+(,\s*https?:\/\/[^,\s]+)*)$/, 'must be * or comma-separated http(s):// origins')),
+  ),
+  // Postgres deadlines of the ingest and read paths (the committer has none).
+  CHAINLAKE_DB_TIMEOUT_MS: v.optional(int(10), '500'),
+  CHAINLAKE_DB_ACQUIRE_TIMEOUT_MS: v.optional(int(10), '2000'),
+  CHAINLAKE_DB_CONNECT_TIMEOUT_MS: v.optional(int(100), '5000'),
+  CHAINLAKE_REPLAY_TIMEOUT_MS: v.optional(int(1000), '300000'),
   // The event log.
   CHAINLAKE_STREAM_REPLICAS: v.optional(int(1, 5), '1'),
   // No byte cap by default: a cap is a reservation that a server short of storage refuses.

@@ -145,4 +145,25 @@ describe('loadConfig', () => {
     expect(configError({ ...s3, AWS_SECRET_ACCESS_KEY: 'secret' })).toContain('AWS_ACCESS_KEY_ID');
     expect(loadConfig(s3).s3.accessKeyId).toBeUndefined();
   });
+
+  it('defaults the edge timeouts, bounds and Postgres deadlines, and parses CORS origins', () => {
+    const config = loadConfig({});
+    expect(config.http).toEqual({
+      headersTimeoutMs: 10_000,
+      bodyTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      inflightBodyBytes: 32 * 1024 * 1024,
+      bodyQueueMs: 10_000,
+      drainBytes: 8 * 1024 * 1024,
+      drainMs: 5_000,
+      corsOrigins: [],
+    });
+    expect(config.dbTimeouts).toEqual({ statementMs: 500, acquireMs: 2000, connectMs: 5000, replayMs: 300_000 });
+    expect(loadConfig({ CHAINLAKE_CORS_ORIGINS: 'https://a.example, http://b.example:8080' }).http.corsOrigins).toEqual([
+      'https://a.example',
+      'http://b.example:8080',
+    ]);
+    expect(configError({ CHAINLAKE_CORS_ORIGINS: 'a.example' })).toMatch(/^invalid configuration: CHAINLAKE_CORS_ORIGINS=/);
+    expect(configError({ CHAINLAKE_INFLIGHT_BODY_BYTES: '2048' })).toContain('CHAINLAKE_MAX_BODY_BYTES');
+  });
 });

@@ -30,6 +30,28 @@ export interface Config {
   committer: CommitterLease;
   /** How much the committer re-checks of each log message (CHAINLAKE_COMMIT_VERIFY). */
   commitVerify: 'tag' | 'full';
+  http: HttpEdge;
+  /**
+   * Postgres deadlines (ms) of the ingest/read pool: per statement, waiting for a pool connection, per
+   * new connection; and per NDJSON replay (its own pool).
+   */
+  dbTimeouts: { statementMs: number; acquireMs: number; connectMs: number; replayMs: number };
+}
+
+/** The HTTP edge's timeouts and memory bounds (docs/operations.md "Limits and timeouts"). */
+export interface HttpEdge {
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** Request body bytes held in memory at once, across requests. */
+  inflightBodyBytes: number;
+  /** How long a request waits for room under `inflightBodyBytes` before a 503. */
+  bodyQueueMs: number;
+  /** An answer sent before its body was read: drain up to this many bytes for this long, else close. */
+  drainBytes: number;
+  drainMs: number;
+  /** Origins allowed by CORS; empty: no CORS headers. */
+  corsOrigins: string[];
 }
 
 /** The committer's lease and batching knobs, in one object. */
@@ -69,6 +91,11 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
   if (e.OBJECT_STORE.startsWith('s3://') && !e.AWS_ACCESS_KEY_ID !== !e.AWS_SECRET_ACCESS_KEY) {
     throw new ConfigError(
       'invalid configuration: AWS_SECRET_ACCESS_KEY must be set together with AWS_ACCESS_KEY_ID',
+    );
+  }
+  if (e.CHAINLAKE_INFLIGHT_BODY_BYTES < e.CHAINLAKE_MAX_BODY_BYTES) {
+    throw new ConfigError(
+      'invalid configuration: CHAINLAKE_INFLIGHT_BODY_BYTES must be at least CHAINLAKE_MAX_BODY_BYTES',
     );
   }
   return {
@@ -111,6 +138,25 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       backoffMs: [250, 1000, 5000, 15000],
     },
     commitVerify: e.CHAINLAKE_COMMIT_VERIFY,
+    http: {
+      headersTimeoutMs: e.CHAINLAKE_HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: e.CHAINLAKE_BODY_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.CHAINLAKE_KEEP_ALIVE_TIMEOUT_MS,
+      inflightBodyBytes: e.CHAINLAKE_INFLIGHT_BODY_BYTES,
+      bodyQueueMs: e.CHAINLAKE_BODY_QUEUE_MS,
+      drainBytes: e.CHAINLAKE_DRAIN_BYTES,
+      drainMs: e.CHAINLAKE_DRAIN_MS,
+      corsOrigins: (e.CHAINLAKE_CORS_ORIGINS ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    },
+    dbTimeouts: {
+      statementMs: e.CHAINLAKE_DB_TIMEOUT_MS,
+      acquireMs: e.CHAINLAKE_DB_ACQUIRE_TIMEOUT_MS,
+      connectMs: e.CHAINLAKE_DB_CONNECT_TIMEOUT_MS,
+      replayMs: e.CHAINLAKE_REPLAY_TIMEOUT_MS,
+    },
   };
 }
 

@@ -5,6 +5,8 @@ import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import * as schema from './schema.js';
 import { parseDatabaseUrl, quoteIdent } from './connection-url.js';
 import { pgErrorCode } from './is-connection-error.js';
+import { withAcquireDeadline } from './acquire-deadline.js';
+import { RetryAfterError } from '../errors.js';
 
 /** A connection pool and the drizzle client over it. */
 export interface Db {
@@ -16,6 +18,12 @@ export interface Db {
 export interface CreateDbOptions {
   /** Pool size (default 10). */
   max?: number;
+  /** Each new connection must be ready within this (default 5000 ms); the first one within twice it. */
+  connectTimeoutMs?: number;
+  /** Deadline of every statement (Postgres `statement_timeout`); unset: none (committer, migrations, CLI). */
+  deadlineMs?: number;
+  /** A query not on a connection within this fails (postgres.js has no acquire timeout); unset: none. */
+  acquireMs?: number;
 }
 
 /** How each Db was opened, so migrateDb can open a dedicated one-connection client to the same place. */
@@ -30,14 +38,15 @@ export function databaseUrlOf(db: Db): string | undefined {
  * Opens a postgres.js client with chainlake's settings: Nagle off (a COPY otherwise stalls ~45 ms
  * on a delayed TCP ack, see platform notes), short connect timeout, notices silenced.
  */
-export function openClient(databaseUrl: string, opts: { max?: number } = {}): postgres.Sql {
+export function openClient(databaseUrl: string, opts: CreateDbOptions = {}): postgres.Sql {
   const { tcp } = parseDatabaseUrl(databaseUrl);
+  const deadline = opts.deadlineMs ? { statement_timeout: String(opts.deadlineMs) } : {};
   return postgres(databaseUrl, {
     max: opts.max ?? 10,
-    connect_timeout: 5,
+    connect_timeout: (opts.connectTimeoutMs ?? 5000) / 1000,
     idle_timeout: 60,
     onnotice: () => {},
-    connection: { application_name: 'chainlake' },
+    connection: { application_name: 'chainlake', ...deadline } as Record<string, string>,
     // postgres.js writes the startup message as soon as this returns; net buffers it until connected.
     ...(tcp ? { socket: () => net.connect({ host: tcp.host, port: tcp.port, noDelay: true }) } : {}),
   });
@@ -63,17 +72,21 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 
 /** Connects to `databaseUrl`, creating the database first when it does not exist yet. */
 export async function createDb(databaseUrl: string, opts: CreateDbOptions = {}): Promise<Db> {
-  const sql = openClient(databaseUrl, opts);
+  const raw = openClient(databaseUrl, opts);
+  const sql = opts.acquireMs ? withAcquireDeadline(raw, opts.acquireMs) : raw;
+  const startupMs = 2 * (opts.connectTimeoutMs ?? 5000);
   try {
-    try {
-      await sql`select 1`;
-    } catch (err) {
-      if (pgErrorCode(err) !== '3D000') throw err; // 3D000 invalid_catalog_name: missing database
-      await ensureDatabase(databaseUrl);
-      await sql`select 1`;
-    }
+    await withinStartup(databaseUrl, startupMs, async () => {
+      try {
+        await raw`select 1`;
+      } catch (err) {
+        if (pgErrorCode(err) !== '3D000') throw err; // 3D000 invalid_catalog_name: missing database
+        await ensureDatabase(databaseUrl);
+        await raw`select 1`;
+      }
+    });
   } catch (err) {
-    await sql.end({ timeout: 1 });
+    await raw.end({ timeout: 0 });
     throw err;
   }
   const orm = drizzle(sql, { schema });
@@ -84,4 +97,29 @@ export async function createDb(databaseUrl: string, opts: CreateDbOptions = {}):
   };
   openedWith.set(db, databaseUrl);
   return db;
+}
+
+/**
+ * postgres.js retries a host that accepts TCP but never answers well past `connect_timeout`: bound the
+ * first connection, and say in one line which service and variable (contract §7).
+ */
+async function withinStartup(databaseUrl: string, ms: number, work: () => Promise<void>): Promise<void> {
+  const { tcp } = parseDatabaseUrl(databaseUrl);
+  const where = tcp ? `${tcp.host}:${tcp.port}` : 'the configured host';
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new RetryAfterError(`Postgres at ${where} (DATABASE_URL) did not answer within ${ms / 1000} s`, 2)),
+      ms,
+    );
+  });
+  try {
+    await Promise.race([work(), deadline]);
+  } catch (err) {
+    if (err instanceof RetryAfterError || pgErrorCode(err) !== undefined) throw err;
+    const why = (err as Error).message?.split('\n')[0] ?? String(err);
+    throw new RetryAfterError(`Postgres at ${where} (DATABASE_URL) cannot be reached: ${why}`, 2, { cause: err });
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -22,6 +22,7 @@ const SQLSTATES = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now (starting up, recovery)
   '57P05', // idle_session_timeout
+  '57014', // query_canceled: a statement past the API's deadline (statement_timeout)
   '53300', // too_many_connections
   '53000', // insufficient_resources
   '58000', // system_error

@@ -5,5 +5,7 @@ export interface AppEnv {
   Variables: {
     principal: Principal;
     requestId: string;
+    /** Run once the answer is produced (e.g. giving back reserved body bytes). */
+    afterAnswer: (() => void)[];
   };
 }

@@ -1,13 +1,18 @@
 import type { Context } from 'hono';
 import { AppError } from '../errors.js';
+import type { AppEnv } from './app-env.js';
+import { readBody, type BodyLimits } from './read-body.js';
 
-/** Reads a JSON request body: 415 for another media type, 400 for malformed JSON or invalid UTF-8. */
-export async function readJson(c: Context): Promise<unknown> {
+/**
+ * Reads a JSON request body: 415 for another media type or encoding (before any byte is read), 413 past
+ * the limit, 400 for malformed JSON or invalid UTF-8. One decode and one JSON.parse.
+ */
+export async function readJson(c: Context<AppEnv>, limits: BodyLimits): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/(json|[\w.+-]+\+json)\s*(;|$)/i.test(type)) {
     throw new AppError('unsupported_media_type', 'Send the body as application/json.');
   }
-  const bytes = await c.req.arrayBuffer();
+  const bytes = await readBody(c, limits);
   let text: string;
   try {
     // Strict UTF-8 (RFC 8259 §8.1), as over NATS: invalid bytes are refused, never replaced by U+FFFD.

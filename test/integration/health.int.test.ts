@@ -26,7 +26,9 @@ describe('health and keys', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       status: 'ready',
+      roles: ['api'],
       checks: { nats: 'ok', postgres: 'ok', object_store: 'ok' },
+      components: { nats: { status: 'ok' }, postgres: { status: 'ok' }, object_store: { status: 'ok' } },
     });
   });
 

@@ -32,6 +32,8 @@ export function envOf(config: Config): Record<string, string> {
     CHAINLAKE_WORKING_INTERVAL_MS: String(config.committer.workingIntervalMs),
     CHAINLAKE_COMMIT_MAX_WAIT_MS: String(config.committer.maxWaitMs),
     ...(config.stream.maxBytes === undefined ? {} : { CHAINLAKE_STREAM_MAX_BYTES: String(config.stream.maxBytes) }),
+    CHAINLAKE_DB_TIMEOUT_MS: String(config.dbTimeouts.statementMs),
+    CHAINLAKE_DB_ACQUIRE_TIMEOUT_MS: String(config.dbTimeouts.acquireMs),
   };
 }
 

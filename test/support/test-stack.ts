@@ -51,6 +51,9 @@ export async function startTestStack(label: string, opts: TestStackOptions = {})
     CHAINLAKE_ACK_WAIT_MS: '3000',
     CHAINLAKE_WORKING_INTERVAL_MS: '1000',
     CHAINLAKE_COMMIT_MAX_WAIT_MS: '20',
+    // The shared test machine is often saturated; tests of the Postgres deadlines set their own.
+    CHAINLAKE_DB_TIMEOUT_MS: '5000',
+    CHAINLAKE_DB_ACQUIRE_TIMEOUT_MS: '5000',
     ...opts.env,
   });
   const roles = opts.roles ?? ROLES.filter((r) => r === 'api' || r === 'committer');

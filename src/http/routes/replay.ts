@@ -19,17 +19,22 @@ const NDJSON = 'application/x-ndjson';
 /** Replay and verification of one session (docs/contract.md §4 "Replay and verification", role reader). */
 export function replayRoutes(deps: AppDeps) {
   const source = replayDeps(deps.db, deps.bus);
+  // NDJSON streams outlive the ingest/read statement deadline: they read from their own pool.
+  const streamSource = deps.streamDb ? replayDeps(deps.streamDb, deps.bus) : source;
   return new Hono<AppEnv>()
     .get('/:table/sessions/:sessionId/events', requireRole('reader'), async (c) => {
       const key = sessionKey(c);
       const afterSeq = intParam(c.req.query('after_seq'), 'after_seq', 0, Number.MAX_SAFE_INTEGER) ?? 0;
       if ((c.req.header('accept') ?? '').includes(NDJSON)) {
         const limit = intParam(c.req.query('limit'), 'limit', 1, Number.MAX_SAFE_INTEGER);
-        const replay = await replayStream(source, key, { afterSeq, limit });
-        return c.body(toReadable(replay.chunks), 200, {
-          'content-type': `${NDJSON}; charset=utf-8`,
-          'chainlake-watermark': replay.watermark,
-        });
+        const replay = await replayStream(streamSource, key, { afterSeq, limit });
+        const headers = { 'content-type': `${NDJSON}; charset=utf-8`, 'chainlake-watermark': replay.watermark };
+        if (c.req.method === 'HEAD') {
+          // The generator has not started: no cursor was opened, and none is left waiting for a reader.
+          await replay.chunks.return(undefined);
+          return c.body(null, 200, headers);
+        }
+        return c.body(toReadable(replay.chunks, c.req.raw.signal), 200, headers);
       }
       const limit = intParam(c.req.query('limit'), 'limit', 1, MAX_PAGE) ?? MAX_PAGE;
       const page = await replayPage(source, key, { afterSeq, limit });
@@ -71,13 +76,22 @@ function intParam(raw: string | undefined, name: string, min: number, max: numbe
   return n;
 }
 
-/** Pulls the next chunk only when the client has taken the previous one; a cancel closes the cursor. */
-function toReadable(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+/**
+ * Pulls the next chunk only when the client has taken the previous one; a cancel, or the client going
+ * away, ends the generator (its cursor closes and the connection returns to the pool).
+ */
+function toReadable(chunks: AsyncGenerator<string>, gone: AbortSignal): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
+  const stop = () => void chunks.return(undefined).catch(() => undefined);
+  if (gone.aborted) stop();
+  else gone.addEventListener('abort', stop, { once: true });
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       const next = await chunks.next();
-      if (next.done) controller.close();
+      if (next.done) {
+        gone.removeEventListener('abort', stop);
+        controller.close();
+      }
       else controller.enqueue(encoder.encode(next.value));
     },
     async cancel() {

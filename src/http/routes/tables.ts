@@ -5,13 +5,14 @@ import { createTable, deleteTable, getTable, listTables } from '../../tenancy/in
 import type { AppDeps } from '../app-deps.js';
 import type { AppEnv } from '../app-env.js';
 import { requireRole } from '../auth.js';
+import type { BodyLimits } from '../read-body.js';
 import { readJson } from '../read-json.js';
 
 /** The table catalog (docs/contract.md §4 "Tables"): admin changes, reader reads. */
-export function tableRoutes(deps: AppDeps) {
+export function tableRoutes(deps: AppDeps, limits: BodyLimits) {
   return new Hono<AppEnv>()
     .post('/', requireRole('admin'), async (c) => {
-      const def = parseOrThrow(CreateTableSchema, await readJson(c));
+      const def = parseOrThrow(CreateTableSchema, await readJson(c, limits));
       const table = await createTable(deps.db, c.get('principal').tenant, def);
       return c.json(table, 201);
     })
