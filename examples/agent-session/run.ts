@@ -9,7 +9,7 @@ import {
   hashEvent,
   verifyRecords,
   type ReplayRecord,
-} from '../../src/sdk/index.js';
+} from '@chainlake/client';
 import { runAgent } from './agent.js';
 import { startLocalChainlake } from './local-chainlake.js';
 
