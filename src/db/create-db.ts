@@ -16,6 +16,8 @@ export interface Db {
 export interface CreateDbOptions {
   /** Pool size (default 10). */
   max?: number;
+  /** Create the database when it does not exist (default true); false: fail with SQLSTATE 3D000. */
+  createIfMissing?: boolean;
 }
 
 /** How each Db was opened, so migrateDb can open a dedicated one-connection client to the same place. */
@@ -68,7 +70,8 @@ export async function createDb(databaseUrl: string, opts: CreateDbOptions = {}):
     try {
       await sql`select 1`;
     } catch (err) {
-      if (pgErrorCode(err) !== '3D000') throw err; // 3D000 invalid_catalog_name: missing database
+      // 3D000 invalid_catalog_name: missing database
+      if (pgErrorCode(err) !== '3D000' || opts.createIfMissing === false) throw err;
       await ensureDatabase(databaseUrl);
       await sql`select 1`;
     }
