@@ -114,6 +114,21 @@ describe('chainlake for a new user', () => {
     expect(await databaseExists(name)).toBe(false);
   });
 
+  it('replay --from nats creates no stream: a missing one is one line naming the prefix', async () => {
+    const prefix = uniquePrefix('clinostream');
+    prefixes.push(prefix);
+    const line = expectOneLine(
+      await chainlake(['replay', '--table', 't', '--session', 's', '--from', 'nats'], { CHAINLAKE_PREFIX: prefix }),
+    );
+    expect(line).toMatch(new RegExp(`no stream \\S+_EVENTS \\(CHAINLAKE_PREFIX=${prefix}\\)`));
+    const bus = await connectBus({ url: env.NATS_URL!, prefix });
+    try {
+      await expect(bus.jsm.streams.info(bus.names.eventsStream)).rejects.toThrow(/stream not found/);
+    } finally {
+      await bus.close();
+    }
+  });
+
   it('read commands never migrate: an empty database stays empty', async () => {
     const name = testDbName('t', 'empty');
     const admin = adminClient(maintenanceUrl);
