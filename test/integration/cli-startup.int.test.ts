@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,11 +10,12 @@ import { connectBus } from '../../src/bus/index.js';
 import { makeTestChain } from '../../src/chain/make-test-chain.js';
 import { parseDatabaseUrl, withDatabase } from '../../src/db/index.js';
 import { freePort } from '../support/ports.js';
-import { runCli, type CliRun } from '../support/run-cli.js';
+import { assertBuilt, runCli, type CliRun } from '../support/run-cli.js';
 import { adminClient, createTestDatabase, dropDatabase, testDbName } from '../support/test-db.js';
 import { uniquePrefix } from '../support/test-prefix.js';
 
 const BIN = fileURLToPath(new URL('../../bin/chainlake.js', import.meta.url));
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
 
@@ -48,6 +49,7 @@ async function databaseExists(name: string): Promise<boolean> {
 }
 
 beforeAll(async () => {
+  assertBuilt();
   database = await createTestDatabase('clistart');
   maintenanceUrl = parseDatabaseUrl(database.url).maintenanceUrl;
   dir = await mkdtemp(join(tmpdir(), 'chainlake-clistart-'));
@@ -62,6 +64,8 @@ beforeAll(async () => {
     CHAINLAKE_KEYS_DIR: join(dir, 'keys'),
     OBJECT_STORE: `file://${join(dir, 'lake')}`,
     LOG_LEVEL: 'error',
+    // Never a 10 GiB byte reservation on the shared NATS server.
+    CHAINLAKE_STREAM_MAX_BYTES: String(64 * 1024 * 1024),
   };
 });
 afterAll(async () => {
@@ -217,6 +221,52 @@ describe('chainlake for a new user', () => {
     }
   });
 });
+
+describe('the demo (npm run demo)', () => {
+  const DEMO = fileURLToPath(new URL('../../examples/agent-session/run.ts', import.meta.url));
+
+  /** Runs the demo with its own TMPDIR, so that what it leaves behind there is visible. */
+  async function demo(extra: Record<string, string>) {
+    const tmp = await mkdtemp(join(dir, 'demo-tmp-'));
+    const ran = await run(process.execPath, ['--import', 'tsx', DEMO], { ...env, TMPDIR: tmp, ...extra });
+    // tsx keeps its compile cache there (tsx-<uid>); anything else is the demo's.
+    return { ...ran, left: (await readdir(tmp)).filter((f) => !/^tsx-\d+$/.test(f)) };
+  }
+
+  it('runs the golden path and removes its directories', async () => {
+    const ran = await demo({ DEMO_DATABASE_URL: database.url });
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toMatch(/demo: ok\n$/);
+    expect(ran.left).toEqual([]);
+  });
+
+  it('fails with a hint naming its variables, and still removes what it started', async () => {
+    const ran = await demo({ DEMO_DATABASE_URL: database.url, NATS_URL: `nats://127.0.0.1:${await freePort()}` });
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toMatch(/^demo failed: connection refused/m);
+    expect(ran.stderr).toMatch(/DEMO_DATABASE_URL.*NATS_URL.*CHAINLAKE_URL/);
+    expect(ran.left).toEqual([]);
+  });
+});
+
+/** Runs a program to its end (60 s at most) with exactly this environment. */
+function run(cmd: string, args: string[], childEnv: Record<string, string>): Promise<CliRun> {
+  return new Promise((done, fail) => {
+    const child = spawn(cmd, args, { cwd: REPO, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`${args.join(' ')} ran longer than 60 s: ${stderr}`));
+    }, 60_000);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
+}
 
 const post = (json: unknown): RequestInit => ({
   method: 'POST',

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,8 @@ import { startTestStack, type TestStack } from '../../../test/support/test-stack
 const run = promisify(execFile);
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const CONSUMER = fileURLToPath(new URL('./consumer/', import.meta.url));
-const REPO_MODULES = fileURLToPath(new URL('../../../node_modules/', import.meta.url));
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const REPO_MODULES = join(REPO, 'node_modules');
 const TSC = join(REPO_MODULES, 'typescript/bin/tsc');
 const NPM = { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 };
 
@@ -51,10 +52,24 @@ async function typecheck(name: string, compilerOptions: Record<string, unknown>,
   );
 }
 
+/** dist/ must be built from the current sources (`npm test` builds first: `pretest`). */
+async function expectFreshBuild() {
+  const sources = (await readdir(join(PACKAGE_DIR, 'src'), { recursive: true })).filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
+  );
+  const newest = Math.max(...(await Promise.all(sources.map(async (f) => (await stat(join(PACKAGE_DIR, 'src', f))).mtimeMs))));
+  for (const built of ['dist/esm/index.js', 'dist/cjs/index.js']) {
+    const at = await stat(join(PACKAGE_DIR, built)).then((s) => s.mtimeMs, () => 0);
+    expect(at, `${built} is missing or older than src/: run \`npm run build\` first`).toBeGreaterThanOrEqual(newest);
+  }
+}
+
 beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), 'chainlake-consumer-'));
-  // `npm pack` runs the package's prepack (a fresh build) and prints what the tarball holds.
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', project], { cwd: PACKAGE_DIR, ...NPM });
+  await expectFreshBuild();
+  // Without prepack's rebuild: other test files running meanwhile load this dist/.
+  const pack = ['pack', '--json', '--ignore-scripts', '--pack-destination', project];
+  const { stdout } = await run('npm', pack, { cwd: PACKAGE_DIR, ...NPM });
   packed = (JSON.parse(stdout) as (typeof packed)[])[0]!;
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   await run('npm', ['install', '--offline', '--no-audit', '--no-fund', join(project, packed.filename)], {
@@ -99,6 +114,17 @@ describe('the packed @chainlake/client in an empty project', () => {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CHAINLAKE_URL: stack.running.url! },
     });
     expect(stdout).toMatch(/valid: true,\s+checked_events: 2,\s+checked_seals: 1,\s+errors: \[\]/);
+  });
+
+  it("is what the server package's chainlake/client re-exports, in plain Node", async () => {
+    const names = async (specifier: string) => {
+      const code = `const m = await import(${JSON.stringify(specifier)}); console.log(JSON.stringify(Object.keys(m).sort()));`;
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', code], { cwd: REPO, timeout: 30_000 });
+      return JSON.parse(stdout) as string[];
+    };
+    const server = await names('chainlake/client');
+    expect(server).toContain('ChainWriter');
+    expect(server).toEqual(await names('@chainlake/client'));
   });
 
   it('type-checks a strict consumer with moduleResolution nodenext (ESM and CJS) and bundler', async () => {
