@@ -65,10 +65,7 @@ async function main(): Promise<void> {
   if (!(refused instanceof ChainRejectedError)) throw new Error('the tampered batch was not rejected');
   console.log(`tampered batch rejected: ${refused.status} ${refused.code} at seq ${refused.seq}`);
   const after = await client.session(TABLE, sessionId);
-  if (
-    after?.accepted_head?.seq !== before?.accepted_head?.seq ||
-    after?.event_count !== before?.event_count
-  )
+  if (after?.accepted_head?.seq !== before?.accepted_head?.seq || after?.event_count !== before?.event_count)
     throw new Error('the tampered batch changed the session');
   console.log(`nothing written: still ${after?.event_count} events, head seq ${after?.accepted_head?.seq}`);
 }
@@ -98,7 +95,8 @@ main().then(
   async (err: unknown) => {
     const e = err as Error & { code?: string };
     console.error(`demo failed: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}`);
-    if (/ECONNREFUSED|connection refused|ENOTFOUND|timed? ?out/i.test(`${e.message} ${e.code ?? ''}`)) console.error(HINT);
+    if (/ECONNREFUSED|connection refused|ENOTFOUND|timed? ?out/i.test(`${e.message} ${e.code ?? ''}`))
+      console.error(HINT);
     await finish(1);
   },
 );

@@ -5,7 +5,10 @@ import { CliError } from './cli-error.js';
 
 type Service = 'PostgreSQL' | 'NATS';
 
-const VARIABLE: Record<Service, 'DATABASE_URL' | 'NATS_URL'> = { PostgreSQL: 'DATABASE_URL', NATS: 'NATS_URL' };
+const VARIABLE: Record<Service, 'DATABASE_URL' | 'NATS_URL'> = {
+  PostgreSQL: 'DATABASE_URL',
+  NATS: 'NATS_URL',
+};
 
 /** The innermost reason of an error chain, e.g. `connect ECONNREFUSED 127.0.0.1:5999`. */
 function reason(err: unknown): string {
@@ -21,14 +24,19 @@ function reason(err: unknown): string {
 /** `cannot reach NATS at nats://… (NATS_URL): connect ECONNREFUSED …`, as a one-line CliError. */
 export function unreachable(service: Service, config: Config, err: unknown): CliError {
   const url = service === 'PostgreSQL' ? config.databaseUrl : config.natsUrl;
-  return new CliError(`cannot reach ${service} at ${redactUrl(url)} (${VARIABLE[service]}): ${reason(err)}`, 1, {
-    cause: err,
-  });
+  return new CliError(
+    `cannot reach ${service} at ${redactUrl(url)} (${VARIABLE[service]}): ${reason(err)}`,
+    1,
+    {
+      cause: err,
+    },
+  );
 }
 
 /** nats.js names its connect failures ConnectionError; the bus module passes them through. */
 const isNatsConnectError = (err: unknown) =>
-  err instanceof Error && (err.name === 'ConnectionError' || err.name === 'TimeoutError' || /^NATS/i.test(err.name));
+  err instanceof Error &&
+  (err.name === 'ConnectionError' || err.name === 'TimeoutError' || /^NATS/i.test(err.name));
 
 /**
  * The one line for a failure to start (serve, migrate): which service, which variable, the redacted URL.

@@ -42,9 +42,9 @@ export function keysCommand(config: () => Config) {
     .command('revoke <id>')
     .description('revoke an API key by its id; it stops working within seconds')
     .action(async (id: string) => {
-    const done = await withDb(config(), (db) => revokeApiKey(db, id));
-    if (!done) throw new AppError('not_found', `no active key ${id}`);
-    process.stdout.write(`revoked ${id}\n`);
-  });
+      const done = await withDb(config(), (db) => revokeApiKey(db, id));
+      if (!done) throw new AppError('not_found', `no active key ${id}`);
+      process.stdout.write(`revoked ${id}\n`);
+    });
   return keys;
 }

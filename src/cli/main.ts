@@ -14,7 +14,9 @@ import { rejectionsCommand } from './rejections-command.js';
 
 /** The package's version, from the package.json two levels up (of src/cli or dist/cli). */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 

@@ -4,7 +4,13 @@ import { busNames } from '../bus/index.js';
 import type { Config } from '../config/index.js';
 import { SESSION_ID_PATTERN, TABLE_PATTERN, TENANT_PATTERN } from '../contracts/index.js';
 import { AppError } from '../errors.js';
-import { readLakeRecords, recordText, replayFromLog, replayStream, type SessionKey } from '../replay/index.js';
+import {
+  readLakeRecords,
+  recordText,
+  replayFromLog,
+  replayStream,
+  type SessionKey,
+} from '../replay/index.js';
 import { createObjectStore } from '../store/index.js';
 import { CliError } from './cli-error.js';
 import { withBus } from './with-bus.js';
@@ -34,7 +40,7 @@ export function replayCommand(config: () => Config) {
     .addOption(
       new Option(
         '--from <source>',
-        'db: committed records; nats: the log, committed or not; lake: the latest snapshot\'s Parquet files',
+        "db: committed records; nats: the log, committed or not; lake: the latest snapshot's Parquet files",
       )
         .choices(['db', 'nats', 'lake'])
         .default('db'),
@@ -52,7 +58,9 @@ export function replayCommand(config: () => Config) {
           } catch (err) {
             if (!/stream not found/i.test((err as Error).message)) throw err;
             const shown = `${bus.names.eventsStream} (CHAINLAKE_PREFIX=${cfg.prefix})`;
-            throw new CliError(`NATS has no stream ${shown}; start chainlake or run \`chainlake migrate\` first`);
+            throw new CliError(
+              `NATS has no stream ${shown}; start chainlake or run \`chainlake migrate\` first`,
+            );
           }
         });
         return;
@@ -62,8 +70,10 @@ export function replayCommand(config: () => Config) {
         try {
           await withDb(cfg, async (db) => {
             const lake = await readLakeRecords(db, store, key);
-            for (const r of lake.records) if (r.seq > afterSeq) await write(recordText(key.table, key.sessionId, r) + '\n');
-            for (const p of lake.problems) process.stderr.write(`lake: seq ${p.seq} ${p.code}: ${p.detail}\n`);
+            for (const r of lake.records)
+              if (r.seq > afterSeq) await write(recordText(key.table, key.sessionId, r) + '\n');
+            for (const p of lake.problems)
+              process.stderr.write(`lake: seq ${p.seq} ${p.code}: ${p.detail}\n`);
           });
         } finally {
           await store.close();

@@ -7,7 +7,9 @@ import { describeStartFailure } from './describe-failure.js';
 /** `chainlake serve [--roles api,nats,gatekeeper,committer]`: runs until SIGTERM/SIGINT, then drains. */
 export function serveCommand(config: () => Config) {
   return new Command('serve')
-    .description('run the service: creates and migrates the database, creates the streams and the seal key if missing')
+    .description(
+      'run the service: creates and migrates the database, creates the streams and the seal key if missing',
+    )
     .addOption(
       new Option('--roles <roles>', `comma-separated roles: ${ROLES.join(',')}`).default(ROLES.join(',')),
     )

@@ -32,7 +32,7 @@ export function tablesCommand(config: () => Config) {
     });
   tables
     .command('list')
-    .description("one JSON line per table of the tenant")
+    .description('one JSON line per table of the tenant')
     .option('--tenant <tenant>', 'tenant', 'default')
     .action(async (opts: { tenant: string }) => {
       const list = await withDb(config(), (db) => listTables(db, opts.tenant));

@@ -16,8 +16,9 @@ import { uniquePrefix } from '../support/test-prefix.js';
 
 const BIN = fileURLToPath(new URL('../../bin/chainlake.js', import.meta.url));
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let maintenanceUrl: string;
@@ -72,7 +73,9 @@ afterAll(async () => {
   const bus = await connectBus({ url: env.NATS_URL!, prefix: 'unused' });
   for (const prefix of prefixes)
     for (const kind of ['EVENTS', 'RAW'])
-      await bus.jsm.streams.delete(`${prefix.toUpperCase().replace(/-/g, '_')}_${kind}`).catch(() => undefined);
+      await bus.jsm.streams
+        .delete(`${prefix.toUpperCase().replace(/-/g, '_')}_${kind}`)
+        .catch(() => undefined);
   await bus.close();
   for (const name of extraDatabases) await dropDatabase(maintenanceUrl, name);
   await database?.drop();
@@ -122,7 +125,9 @@ describe('chainlake for a new user', () => {
     const prefix = uniquePrefix('clinostream');
     prefixes.push(prefix);
     const line = expectOneLine(
-      await chainlake(['replay', '--table', 't', '--session', 's', '--from', 'nats'], { CHAINLAKE_PREFIX: prefix }),
+      await chainlake(['replay', '--table', 't', '--session', 's', '--from', 'nats'], {
+        CHAINLAKE_PREFIX: prefix,
+      }),
     );
     expect(line).toMatch(new RegExp(`no stream \\S+_EVENTS \\(CHAINLAKE_PREFIX=${prefix}\\)`));
     const bus = await connectBus({ url: env.NATS_URL!, prefix });
@@ -190,7 +195,13 @@ describe('chainlake for a new user', () => {
   it('serve runs the compiled code: logs what it started, commits on its thread, logs its stop', async () => {
     const child = spawn(process.execPath, [BIN, 'serve', '--roles', 'api,committer'], {
       cwd: dir,
-      env: { ...env, PORT: '0', LOG_LEVEL: 'info', CHAINLAKE_AUTH: 'off', DATABASE_URL: database.url.replace('postgres://', 'postgres://postgres:pw@') },
+      env: {
+        ...env,
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        CHAINLAKE_AUTH: 'off',
+        DATABASE_URL: database.url.replace('postgres://', 'postgres://postgres:pw@'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -210,12 +221,17 @@ describe('chainlake for a new user', () => {
       const url = started.url as string;
       expect((await fetch(`${url}/v1/tables`, post({ name: 'agent_events' }))).status).toBe(201);
       const events = makeTestChain('agent_events', 's1', 3);
-      const res = await fetch(`${url}/v1/ingest/agent_events?wait_for_visibility=true&timeout_ms=20000`, post({ session_id: 's1', events }));
+      const res = await fetch(
+        `${url}/v1/ingest/agent_events?wait_for_visibility=true&timeout_ms=20000`,
+        post({ session_id: 's1', events }),
+      );
       expect(res.status, await res.clone().text()).toBe(200);
       child.kill('SIGTERM');
       const [code] = await exited;
       expect(code).toBe(0);
-      expect(await waitForLog(() => stderr, 'chainlake stopped', 1000)).toMatchObject({ roles: ['api', 'committer'] });
+      expect(await waitForLog(() => stderr, 'chainlake stopped', 1000)).toMatchObject({
+        roles: ['api', 'committer'],
+      });
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
@@ -241,7 +257,10 @@ describe('the demo (npm run demo)', () => {
   });
 
   it('fails with a hint naming its variables, and still removes what it started', async () => {
-    const ran = await demo({ DEMO_DATABASE_URL: database.url, NATS_URL: `nats://127.0.0.1:${await freePort()}` });
+    const ran = await demo({
+      DEMO_DATABASE_URL: database.url,
+      NATS_URL: `nats://127.0.0.1:${await freePort()}`,
+    });
     expect(ran.code).toBe(1);
     expect(ran.stderr).toMatch(/^demo failed: connection refused/m);
     expect(ran.stderr).toMatch(/DEMO_DATABASE_URL.*NATS_URL.*CHAINLAKE_URL/);
@@ -275,7 +294,11 @@ const post = (json: unknown): RequestInit => ({
 });
 
 /** The first JSON log line with this msg, polled from the text seen so far. */
-async function waitForLog(text: () => string, msg: string, timeoutMs: number): Promise<Record<string, unknown>> {
+async function waitForLog(
+  text: () => string,
+  msg: string,
+  timeoutMs: number,
+): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const line of text().split('\n')) {

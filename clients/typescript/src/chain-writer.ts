@@ -63,7 +63,11 @@ export class ChainWriter {
   }
 
   /** Adds an event to the chain; resolves once it is buffered, or sent when it filled the buffer. */
-  async append(type: string, payload: Record<string, unknown>, opts: { ts?: string | Date | undefined } = {}) {
+  async append(
+    type: string,
+    payload: Record<string, unknown>,
+    opts: { ts?: string | Date | undefined } = {},
+  ) {
     this.assertUsable();
     if (!EVENT_TYPE_PATTERN.test(type) || type === 'CHAIN_SEAL')
       throw new TypeError(`invalid event type "${type}"`);

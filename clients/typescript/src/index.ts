@@ -10,5 +10,14 @@ export { RETRY_DEFAULTS, type RetryOptions, type RetryPolicy } from './retry-pol
 export type { ReplayOptions } from './replay-reader.js';
 export { verifyRecords, parseNdjson } from './verify-records.js';
 export { canonicalJson, GENESIS_HASH, hashEvent } from './chain/index.js';
-export type { ChainProblem, ChainReport, ClientEvent, Head, Jwk, Jwks, ReplayRecord, Seal } from './chain/index.js';
+export type {
+  ChainProblem,
+  ChainReport,
+  ClientEvent,
+  Head,
+  Jwk,
+  Jwks,
+  ReplayRecord,
+  Seal,
+} from './chain/index.js';
 export type * from './types.js';

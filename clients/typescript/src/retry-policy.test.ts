@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, isRetryableStatus, parseRetryAfter, RETRY_DEFAULTS, retryPolicy } from './retry-policy.js';
+import {
+  backoffDelay,
+  isRetryableStatus,
+  parseRetryAfter,
+  RETRY_DEFAULTS,
+  retryPolicy,
+} from './retry-policy.js';
 
 describe('backoffDelay', () => {
   it('doubles its ceiling with each attempt and never exceeds maxDelayMs', () => {

@@ -24,7 +24,11 @@ async function runConsumer(file: string, sessionId: string) {
   const { stdout } = await run(process.execPath, [file], {
     cwd: project,
     timeout: 60_000,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CHAINLAKE_URL: stack.running.url!, SESSION_ID: sessionId },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      CHAINLAKE_URL: stack.running.url!,
+      SESSION_ID: sessionId,
+    },
   });
   return JSON.parse(stdout.trim().split('\n').pop()!) as { visible: boolean; report: unknown };
 }
@@ -57,10 +61,17 @@ async function expectFreshBuild() {
   const sources = (await readdir(join(PACKAGE_DIR, 'src'), { recursive: true })).filter(
     (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
   );
-  const newest = Math.max(...(await Promise.all(sources.map(async (f) => (await stat(join(PACKAGE_DIR, 'src', f))).mtimeMs))));
+  const newest = Math.max(
+    ...(await Promise.all(sources.map(async (f) => (await stat(join(PACKAGE_DIR, 'src', f))).mtimeMs))),
+  );
   for (const built of ['dist/esm/index.js', 'dist/cjs/index.js']) {
-    const at = await stat(join(PACKAGE_DIR, built)).then((s) => s.mtimeMs, () => 0);
-    expect(at, `${built} is missing or older than src/: run \`npm run build\` first`).toBeGreaterThanOrEqual(newest);
+    const at = await stat(join(PACKAGE_DIR, built)).then(
+      (s) => s.mtimeMs,
+      () => 0,
+    );
+    expect(at, `${built} is missing or older than src/: run \`npm run build\` first`).toBeGreaterThanOrEqual(
+      newest,
+    );
   }
 }
 
@@ -71,7 +82,10 @@ beforeAll(async () => {
   const pack = ['pack', '--json', '--ignore-scripts', '--pack-destination', project];
   const { stdout } = await run('npm', pack, { cwd: PACKAGE_DIR, ...NPM });
   packed = (JSON.parse(stdout) as (typeof packed)[])[0]!;
-  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  await writeFile(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+  );
   await run('npm', ['install', '--offline', '--no-audit', '--no-fund', join(project, packed.filename)], {
     cwd: project,
     ...NPM,
@@ -79,7 +93,9 @@ beforeAll(async () => {
   for (const f of await readdir(CONSUMER)) await copyFile(join(CONSUMER, f), join(project, f));
   await copyFile(join(project, 'strict.ts'), join(project, 'strict.cts'));
   stack = await startTestStack('pkg', { roles: ['api', 'committer'] });
-  expect((await stack.request('/v1/tables', { method: 'POST', json: { name: 'agent_events' } })).status).toBe(201);
+  expect((await stack.request('/v1/tables', { method: 'POST', json: { name: 'agent_events' } })).status).toBe(
+    201,
+  );
 }, 240_000);
 afterAll(async () => {
   await stack?.stop();
@@ -89,17 +105,31 @@ afterAll(async () => {
 describe('the packed @chainlake/client in an empty project', () => {
   it('ships only the compiled code, its README and LICENSE, and installs no dependency', async () => {
     const paths = packed.files.map((f) => f.path);
-    expect(paths.filter((p) => !p.startsWith('dist/')).sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
+    expect(paths.filter((p) => !p.startsWith('dist/')).sort()).toEqual([
+      'LICENSE',
+      'README.md',
+      'package.json',
+    ]);
     expect(paths.filter((p) => /\.test\.|\.ts$/.test(p) && !p.endsWith('.d.ts'))).toEqual([]);
-    for (const entry of ['dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.js', 'dist/cjs/index.d.ts'])
+    for (const entry of [
+      'dist/esm/index.js',
+      'dist/esm/index.d.ts',
+      'dist/cjs/index.js',
+      'dist/cjs/index.d.ts',
+    ])
       expect(paths).toContain(entry);
     expect(await readdir(join(project, 'node_modules'))).toEqual(['.package-lock.json', '@chainlake']);
-    const lock = JSON.parse(await readFile(join(project, 'package-lock.json'), 'utf8')) as { packages: object };
+    const lock = JSON.parse(await readFile(join(project, 'package-lock.json'), 'utf8')) as {
+      packages: object;
+    };
     expect(Object.keys(lock.packages)).toEqual(['', 'node_modules/@chainlake/client']);
   });
 
   it('writes, waits until visible, replays and verifies in plain Node, as ESM and as CommonJS', async () => {
-    const expected = { visible: true, report: { valid: true, checked_events: 3, checked_seals: 2, errors: [] } };
+    const expected = {
+      visible: true,
+      report: { valid: true, checked_events: 3, checked_seals: 2, errors: [] },
+    };
     expect(await runConsumer('session.mjs', 'esm-session')).toEqual(expected);
     expect(await runConsumer('session.cjs', 'cjs-session')).toEqual(expected);
   });
@@ -119,7 +149,10 @@ describe('the packed @chainlake/client in an empty project', () => {
   it("is what the server package's chainlake/client re-exports, in plain Node", async () => {
     const names = async (specifier: string) => {
       const code = `const m = await import(${JSON.stringify(specifier)}); console.log(JSON.stringify(Object.keys(m).sort()));`;
-      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', code], { cwd: REPO, timeout: 30_000 });
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', code], {
+        cwd: REPO,
+        timeout: 30_000,
+      });
       return JSON.parse(stdout) as string[];
     };
     const server = await names('chainlake/client');
@@ -128,7 +161,14 @@ describe('the packed @chainlake/client in an empty project', () => {
   });
 
   it('type-checks a strict consumer with moduleResolution nodenext (ESM and CJS) and bundler', async () => {
-    expect(await typecheck('nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }, ['strict.ts', 'strict.cts'])).toBe('');
-    expect(await typecheck('bundler', { module: 'esnext', moduleResolution: 'bundler' }, ['strict.ts'])).toBe('');
+    expect(
+      await typecheck('nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }, [
+        'strict.ts',
+        'strict.cts',
+      ]),
+    ).toBe('');
+    expect(await typecheck('bundler', { module: 'esnext', moduleResolution: 'bundler' }, ['strict.ts'])).toBe(
+      '',
+    );
   });
 });

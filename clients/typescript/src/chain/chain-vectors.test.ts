@@ -47,6 +47,8 @@ describe("the client's chain code against the chain test vectors", () => {
     const altered = vectors.replay.map((r) =>
       r.kind === 'event' && r.seq === 2 ? { ...r, payload: { ...r.payload, extra: 1 } } : r,
     );
-    expect(verifyChain(altered, keys).errors).toContainEqual(expect.objectContaining({ seq: 2, code: 'hash_mismatch' }));
+    expect(verifyChain(altered, keys).errors).toContainEqual(
+      expect.objectContaining({ seq: 2, code: 'hash_mismatch' }),
+    );
   });
 });

@@ -10,4 +10,9 @@ export { verifySeal } from './verify-seal.js';
 export { keysFromJwks, publicKeyFromJwk } from './jwk.js';
 export { fromBase64Url, toBase64Url } from './base64url.js';
 export { verifyChain } from './verify-chain.js';
-export { parseReplayRecord, type EventRecord, type ParsedRecord, type SealRecord } from './parse-replay-record.js';
+export {
+  parseReplayRecord,
+  type EventRecord,
+  type ParsedRecord,
+  type SealRecord,
+} from './parse-replay-record.js';
