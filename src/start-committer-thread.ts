@@ -11,10 +11,12 @@ const RESTART_DELAY_MS = 1000;
  * itself, since Node 20 does not pass a thread's module loader on to the workers it starts.
  */
 function committerWorker(workerData: unknown): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./committer-thread.js', import.meta.url), { workerData });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./committer-thread.ts', import.meta.url).href;
-  const source = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./committer-thread.js', import.meta.url), { workerData });
+  }
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const entry = JSON.stringify(new URL('./committer-thread.ts', import.meta.url).href);
+  const source = `import(${tsx}).then((m) => { m.register(); return import(${entry}); })`;
   return new Worker(source, { eval: true, workerData });
 }
 
