@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// The package ships TypeScript; tsx compiles it on load so `npx chainlake` works right after `npm ci`.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI (dist/, built by `npm run build`, which `npm ci` runs through `prepare`).
+import { existsSync } from 'node:fs';
 
-register();
-const { runCli } = await import('../src/cli/main.ts');
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('chainlake: dist/ is missing; run `npm run build` (or `npm ci`) first\n');
+  process.exit(2);
+}
+const { runCli } = await import(main.href);
 await runCli(process.argv);

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { isMainThread } from 'node:worker_threads';
 import { connectBus, ensureStreams, readMessageTime, type Bus } from './bus/index.js';
-import type { Config } from './config/index.js';
+import { redactUrl, type Config } from './config/index.js';
 import { createDb, migrateDb, type Db } from './db/index.js';
 import { startCommitter, type CommitHooks } from './commit/index.js';
 import { BodyBudget, createApp, createHttpServer, createMetricsApp } from './http/index.js';
@@ -263,6 +263,15 @@ export async function startServer(
     await closeServices(services);
     throw err;
   }
+  // What an operator checks first; the committer thread's own start is a detail of the process's.
+  log(isMainThread ? 'info' : 'debug', 'chainlake started', {
+    roles,
+    database: redactUrl(config.databaseUrl),
+    prefix: config.prefix,
+    streams: [services.bus.names.eventsStream, services.bus.names.rawStream],
+    objectStore: redactUrl(config.objectStore),
+    ...(url ? { url, port: Number(new URL(url).port) } : {}),
+  });
   return {
     services,
     url,
@@ -273,6 +282,7 @@ export async function startServer(
       for (const stop of stops.reverse())
         await stop().catch((err) => log('warn', 'stop failed', { err: errorText(err) }));
       await closeServices(services);
+      log(isMainThread ? 'info' : 'debug', 'chainlake stopped', { roles });
     },
   };
 }

@@ -7,6 +7,20 @@ import { noteThread } from './metrics/index.js';
 const STOP_TIMEOUT_MS = 30_000;
 const RESTART_DELAY_MS = 1000;
 
+/**
+ * The compiled worker beside this file (dist/); from source (tests, tsx) the worker registers tsx
+ * itself, since Node 20 does not pass a thread's module loader on to the workers it starts.
+ */
+function committerWorker(workerData: unknown): Worker {
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./committer-thread.js', import.meta.url), { workerData });
+  }
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const entry = JSON.stringify(new URL('./committer-thread.ts', import.meta.url).href);
+  const source = `import(${tsx}).then((m) => { m.register(); return import(${entry}); })`;
+  return new Worker(source, { eval: true, workerData });
+}
+
 export interface CommitterThread {
   stop(): Promise<void>;
 }
@@ -21,7 +35,7 @@ export async function startCommitterThread(
   let worker: Worker;
   const spawn = () =>
     new Promise<Worker>((resolve, reject) => {
-      const w = new Worker(new URL('./committer-thread-entry.mjs', import.meta.url), { workerData: { config } });
+      const w = committerWorker({ config });
       w.on('message', (m: { type: string; observation?: CommitObservation }) => {
         if (m.type === 'ready') resolve(w);
         else if (m.type === 'commit' && m.observation) observe(m.observation);

@@ -1,4 +1,4 @@
-import type { ChainWriter } from '../../src/sdk/index.js';
+import type { ChainWriter } from '@chainlake/client';
 
 /** A scripted stand-in for an LLM agent: what a real one would record at each step. */
 const STEPS: [type: string, payload: Record<string, unknown>][] = [

@@ -25,19 +25,38 @@ export async function startLocalChainlake(): Promise<{ url: string; tenant: stri
     PORT: '0',
     LOG_LEVEL: 'warn',
     CHAINLAKE_COMMIT_MAX_WAIT_MS: '20',
+    // A throwaway log: no 10 GiB byte reservation on the NATS server.
+    CHAINLAKE_STREAM_MAX_BYTES: String(64 * 1024 * 1024),
   });
-  const running = await startServer(config, ['api', 'committer']);
-  return {
-    url: running.url!,
-    tenant: `demo-${run}`,
-    async stop() {
-      await running.stop();
-      // The streams are this run's alone; leave nothing behind on a shared NATS server.
+  // The streams and directory are this run's alone; leave nothing behind, even when the start failed.
+  const removeRun = async () => {
+    try {
       const bus = await connectBus({ url: config.natsUrl, prefix: config.prefix, name: 'chainlake-demo' });
       for (const stream of [bus.names.eventsStream, bus.names.rawStream])
         await bus.jsm.streams.delete(stream).catch(() => undefined);
       await bus.close();
+    } catch {
+      // NATS unreachable: this run created no stream there.
+    } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  };
+  let running: Awaited<ReturnType<typeof startServer>>;
+  try {
+    running = await startServer(config, ['api', 'committer']);
+  } catch (err) {
+    await removeRun();
+    throw err;
+  }
+  return {
+    url: running.url!,
+    tenant: `demo-${run}`,
+    async stop() {
+      try {
+        await running.stop();
+      } finally {
+        await removeRun();
+      }
     },
   };
 }

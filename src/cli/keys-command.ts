@@ -7,7 +7,7 @@ import { withDb } from './with-db.js';
 
 /** `chainlake keys create|list|revoke`. */
 export function keysCommand(config: () => Config) {
-  const keys = new Command('keys').description('manage API keys');
+  const keys = new Command('keys').description('create, list and revoke API keys (in DATABASE_URL)');
   keys
     .command('create')
     .description('create an API key; prints the key alone on stdout (only its hash is stored)')
@@ -32,15 +32,19 @@ export function keysCommand(config: () => Config) {
     });
   keys
     .command('list')
+    .description('one JSON line per API key (id, tenant, roles, label, dates; never the key or its hash)')
     .option('--tenant <tenant>', 'only this tenant')
     .action(async (opts: { tenant?: string }) => {
       const list = await withDb(config(), (db) => listApiKeys(db, opts.tenant));
       for (const k of list) process.stdout.write(JSON.stringify(k) + '\n');
     });
-  keys.command('revoke <id>').action(async (id: string) => {
-    const done = await withDb(config(), (db) => revokeApiKey(db, id));
-    if (!done) throw new AppError('not_found', `no active key ${id}`);
-    process.stdout.write(`revoked ${id}\n`);
-  });
+  keys
+    .command('revoke <id>')
+    .description('revoke an API key by its id; it stops working within seconds')
+    .action(async (id: string) => {
+      const done = await withDb(config(), (db) => revokeApiKey(db, id));
+      if (!done) throw new AppError('not_found', `no active key ${id}`);
+      process.stdout.write(`revoked ${id}\n`);
+    });
   return keys;
 }

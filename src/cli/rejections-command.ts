@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { connectBus } from '../bus/index.js';
 import type { Config } from '../config/index.js';
 import { TABLE_PATTERN, TENANT_PATTERN } from '../contracts/index.js';
 import { AppError } from '../errors.js';
 import { listRejections, MAX_REJECTIONS_LIMIT, redriveRejection } from '../rejections/index.js';
+import { withBus } from './with-bus.js';
 import { withDb } from './with-db.js';
 
 /** `chainlake rejections list [--tenant T] [--table X] [--limit N] | redrive ID [--tenant T]`. */
@@ -36,15 +36,12 @@ export function rejectionsCommand(config: () => Config) {
     .action(async (id: string, opts: { tenant: string }) => {
       checkTenant(opts.tenant);
       const cfg = config();
-      const bus = await connectBus({ url: cfg.natsUrl, prefix: cfg.prefix, name: 'chainlake-redrive' });
-      try {
-        const done = await withDb(cfg, (db) => redriveRejection({ db, bus }, opts.tenant, id));
-        process.stdout.write(
-          JSON.stringify({ id: done.id, table: done.table, msg_id: done.msgId, raw_seq: done.rawSeq }) + '\n',
-        );
-      } finally {
-        await bus.close();
-      }
+      const done = await withBus(cfg, 'chainlake-redrive', (bus) =>
+        withDb(cfg, (db) => redriveRejection({ db, bus }, opts.tenant, id)),
+      );
+      process.stdout.write(
+        JSON.stringify({ id: done.id, table: done.table, msg_id: done.msgId, raw_seq: done.rawSeq }) + '\n',
+      );
     });
   return cmd;
 }

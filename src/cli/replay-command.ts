@@ -1,12 +1,14 @@
 import { once } from 'node:events';
 import { Command, Option } from 'commander';
-import { busNames, connectBus } from '../bus/index.js';
+import { busNames } from '../bus/index.js';
 import type { Config } from '../config/index.js';
 import { SESSION_ID_PATTERN, TABLE_PATTERN, TENANT_PATTERN } from '../contracts/index.js';
 import { AppError } from '../errors.js';
 import { readLakeRecords, replayFromLog, replayStream, type SessionKey } from '../replay/index.js';
 import { recordText } from '../wire/index.js';
 import { createObjectStore } from '../store/index.js';
+import { CliError } from './cli-error.js';
+import { withBus } from './with-bus.js';
 import { withDb } from './with-db.js';
 
 interface ReplayOpts {
@@ -45,12 +47,17 @@ export function replayCommand(config: () => Config) {
         throw usage('--after-seq must be a whole number');
       const cfg = config();
       if (opts.from === 'nats') {
-        const bus = await connectBus({ url: cfg.natsUrl, prefix: cfg.prefix, name: 'chainlake-replay' });
-        try {
-          for await (const chunk of replayFromLog(bus, key, afterSeq)) await write(chunk);
-        } finally {
-          await bus.close();
-        }
+        await withBus(cfg, 'chainlake-replay', async (bus) => {
+          try {
+            for await (const chunk of replayFromLog(bus, key, afterSeq)) await write(chunk);
+          } catch (err) {
+            if (!/stream not found/i.test((err as Error).message)) throw err;
+            const shown = `${bus.names.eventsStream} (CHAINLAKE_PREFIX=${cfg.prefix})`;
+            throw new CliError(
+              `NATS has no stream ${shown}; start chainlake or run \`chainlake migrate\` first`,
+            );
+          }
+        });
         return;
       }
       if (opts.from === 'lake') {
@@ -58,8 +65,10 @@ export function replayCommand(config: () => Config) {
         try {
           await withDb(cfg, async (db) => {
             const lake = await readLakeRecords(db, store, key);
-            for (const r of lake.records) if (r.seq > afterSeq) await write(recordText(key.table, key.sessionId, r) + '\n');
-            for (const p of lake.problems) process.stderr.write(`lake: seq ${p.seq} ${p.code}: ${p.detail}\n`);
+            for (const r of lake.records)
+              if (r.seq > afterSeq) await write(recordText(key.table, key.sessionId, r) + '\n');
+            for (const p of lake.problems)
+              process.stderr.write(`lake: seq ${p.seq} ${p.code}: ${p.detail}\n`);
           });
         } finally {
           await store.close();

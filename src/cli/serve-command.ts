@@ -2,11 +2,14 @@ import { Command, Option } from 'commander';
 import type { Config } from '../config/index.js';
 import { AppError } from '../errors.js';
 import { ROLES, startServer, type ServeRole } from '../main.js';
+import { describeStartFailure } from './describe-failure.js';
 
 /** `chainlake serve [--roles api,nats,gatekeeper,committer]`: runs until SIGTERM/SIGINT, then drains. */
 export function serveCommand(config: () => Config) {
   return new Command('serve')
-    .description('run the service (migrates and creates streams on start)')
+    .description(
+      'run the service: creates and migrates the database, creates the streams and the seal key if missing',
+    )
     .addOption(
       new Option('--roles <roles>', `comma-separated roles: ${ROLES.join(',')}`).default(ROLES.join(',')),
     )
@@ -19,7 +22,10 @@ export function serveCommand(config: () => Config) {
       if (unknown.length > 0 || roles.length === 0) {
         throw new AppError('invalid_request', `--roles takes ${ROLES.join(', ')}; got "${opts.roles}"`);
       }
-      const running = await startServer(config(), roles as ServeRole[]);
+      const cfg = config();
+      const running = await startServer(cfg, roles as ServeRole[]).catch((err: unknown) => {
+        throw describeStartFailure(err, cfg) ?? err;
+      });
       if (running.bootstrapKey) {
         process.stdout.write(
           `chainlake: created the first admin API key for tenant "default" (shown once):\n${running.bootstrapKey}\n`,

@@ -6,9 +6,10 @@ import { withDb } from './with-db.js';
 
 /** `chainlake tables create NAME [--columns name:type[!],…] | list` (--tenant T, default "default"). */
 export function tablesCommand(config: () => Config) {
-  const tables = new Command('tables').description('manage tables');
+  const tables = new Command('tables').description('create and list tables (in DATABASE_URL)');
   tables
     .command('create <name>')
+    .description('create a table, optionally with declared columns; prints it as JSON')
     .option('--tenant <tenant>', 'tenant', 'default')
     .option('--columns <columns>', 'declared columns, e.g. model:string,tokens:int64 (append ! for required)')
     .option('--description <text>', 'description', '')
@@ -31,6 +32,7 @@ export function tablesCommand(config: () => Config) {
     });
   tables
     .command('list')
+    .description('one JSON line per table of the tenant')
     .option('--tenant <tenant>', 'tenant', 'default')
     .action(async (opts: { tenant: string }) => {
       const list = await withDb(config(), (db) => listTables(db, opts.tenant));

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import type { Jwks } from '../chain/index.js';
-import { parseNdjson, verifyRecords } from '../sdk/index.js';
+import { parseNdjson, verifyRecords, type Jwks } from '@chainlake/client';
 
 /** Exit codes of `chainlake verify` (docs/contract.md §7: 0 only when valid). */
 const EXIT = { valid: 0, invalid: 1, usage: 2 } as const;

@@ -24,6 +24,8 @@ export interface CreateDbOptions {
   deadlineMs?: number;
   /** A query not on a connection within this fails (postgres.js has no acquire timeout); unset: none. */
   acquireMs?: number;
+  /** Create the database when it does not exist (default true); false: fail with SQLSTATE 3D000. */
+  createIfMissing?: boolean;
 }
 
 /** How each Db was opened, so migrateDb can open a dedicated one-connection client to the same place. */
@@ -80,7 +82,8 @@ export async function createDb(databaseUrl: string, opts: CreateDbOptions = {}):
       try {
         await raw`select 1`;
       } catch (err) {
-        if (pgErrorCode(err) !== '3D000') throw err; // 3D000 invalid_catalog_name: missing database
+        // 3D000 invalid_catalog_name: missing database
+        if (pgErrorCode(err) !== '3D000' || opts.createIfMissing === false) throw err;
         await ensureDatabase(databaseUrl);
         await raw`select 1`;
       }

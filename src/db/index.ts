@@ -2,6 +2,7 @@
 export { createDb, ensureDatabase } from './create-db.js';
 export type { Db, CreateDbOptions } from './create-db.js';
 export { migrateDb } from './migrate.js';
+export { pendingMigrations } from './pending-migrations.js';
 export { withTransaction } from './with-transaction.js';
 export type { Tx, Queryable } from './with-transaction.js';
 export { isConnectionError, pgErrorCode } from './is-connection-error.js';

@@ -1,8 +1,32 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../src/config/index.js';
 
 const BIN = fileURLToPath(new URL('../../bin/chainlake.js', import.meta.url));
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+// A full build (tsconfig.build.json is not incremental) rewrites every file, this one included.
+const BUILT = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+let built = false;
+
+/** The bin runs dist/: fail clearly when it is older than src/ (`npm test` builds first). */
+export function assertBuilt(): void {
+  if (built) return;
+  const newest = Math.max(
+    ...readdirSync(SRC, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => statSync(join(SRC, f)).mtimeMs),
+  );
+  let at = 0;
+  try {
+    at = statSync(BUILT).mtimeMs;
+  } catch {
+    at = 0;
+  }
+  if (at < newest) throw new Error('dist/ is missing or older than src/: run `npm run build` first');
+  built = true;
+}
 
 export interface CliRun {
   code: number | null;
@@ -29,6 +53,7 @@ export function runCli(
   opts: { cwd?: string; timeoutMs?: number; inheritEnv?: boolean } = {},
 ): Promise<CliRun> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
+  assertBuilt();
   return new Promise((done, fail) => {
     const base = opts.inheritEnv === false ? { PATH: process.env.PATH ?? '/usr/bin:/bin' } : process.env;
     const child = spawn(process.execPath, [BIN, ...args], {

@@ -3,8 +3,9 @@ import {
   backoffDelay,
   isRetryableStatus,
   parseRetryAfter,
-  RETRY_DEFAULTS,
+  retryPolicy,
   type RetryOptions,
+  type RetryPolicy,
 } from './retry-policy.js';
 
 /** Where and how to reach a chainlake service. */
@@ -12,34 +13,34 @@ export interface ClientOptions {
   /** e.g. `http://127.0.0.1:8080` */
   baseUrl: string;
   /** Sent as `Authorization: Bearer …`; not needed when the service runs with auth off. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Sent as `X-Tenant-ID` (with auth off it picks the tenant; with auth on it must match the key's). */
-  tenant?: string;
+  tenant?: string | undefined;
   /** How long one try may take until its answer is read (default 30 s). */
-  timeoutMs?: number;
-  retry?: RetryOptions;
+  timeoutMs?: number | undefined;
+  retry?: RetryOptions | undefined;
   /** A fetch implementation (default: the global fetch of Node 20). */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
 }
 
 export interface CallOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | undefined;
   json?: unknown;
-  query?: Record<string, string | number | boolean | undefined>;
-  accept?: string;
+  query?: Record<string, string | number | boolean | undefined> | undefined;
+  accept?: string | undefined;
   /** Added to the try's timeout when the server may hold the answer (wait_for_visibility). */
-  extraTimeoutMs?: number;
+  extraTimeoutMs?: number | undefined;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** fetch with chainlake's headers, per-try timeouts, bounded retries and typed errors. */
 export class HttpClient {
-  private readonly retry: Required<RetryOptions>;
+  private readonly retry: RetryPolicy;
   private readonly fetchFn: typeof fetch;
 
   constructor(readonly options: ClientOptions) {
-    this.retry = { ...RETRY_DEFAULTS, ...options.retry };
+    this.retry = retryPolicy(options.retry);
     this.fetchFn = options.fetch ?? globalThis.fetch;
   }
 
@@ -83,7 +84,7 @@ export class HttpClient {
         res = await this.fetchFn(this.url(path, call.query), {
           method: call.method ?? 'GET',
           headers: this.headers(call),
-          body: call.json === undefined ? undefined : JSON.stringify(call.json),
+          ...(call.json === undefined ? {} : { body: JSON.stringify(call.json) }),
           signal: controller.signal,
         });
         if (readBody || !res.ok) text = await res.text();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH, hashEvent, type ClientEvent } from '../chain/index.js';
+import { GENESIS_HASH, hashEvent, type ClientEvent } from './chain/index.js';
 import { ChainWriter, type ChainWriterOptions } from './chain-writer.js';
 import { ChainConflictError, ChainRejectedError } from './errors.js';
 

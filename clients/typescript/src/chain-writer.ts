@@ -1,5 +1,5 @@
-import { canonicalJson, GENESIS_HASH, hashEvent, sha256Hex } from '../chain/index.js';
-import { EVENT_TYPE_PATTERN } from '../contracts/names.js';
+import { canonicalJson, GENESIS_HASH, hashEvent, sha256Hex } from './chain/index.js';
+import { EVENT_TYPE_PATTERN } from './chain/names.js';
 import { ChainlakeClient } from './client.js';
 import { ChainlakeError } from './errors.js';
 import type { ClientOptions } from './http-client.js';
@@ -9,13 +9,13 @@ export interface ChainWriterOptions extends ClientOptions {
   table: string;
   sessionId: string;
   /** Events per batch: a full buffer is sent at once (default 100, at most 1000). */
-  maxBatch?: number;
+  maxBatch?: number | undefined;
   /** Send a non-empty buffer at the latest this long after its first event (default 1000; 0: never by time). */
-  flushIntervalMs?: number;
+  flushIntervalMs?: number | undefined;
   /** Hold each batch's answer until it is committed (true: up to 10 s, or the ms given). */
-  waitForVisibility?: boolean | number;
+  waitForVisibility?: boolean | number | undefined;
   /** Told about a failed background (timed) flush; the next append, flush or close throws it too. */
-  onError?: (err: Error) => void;
+  onError?: ((err: Error) => void) | undefined;
 }
 
 /**
@@ -31,7 +31,7 @@ export class ChainWriter {
   private unacked: ClientEvent[] = [];
   private sending: Promise<void> = Promise.resolve();
   private failure: Error | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
   private readonly maxBatch: number;
 
@@ -63,7 +63,11 @@ export class ChainWriter {
   }
 
   /** Adds an event to the chain; resolves once it is buffered, or sent when it filled the buffer. */
-  async append(type: string, payload: Record<string, unknown>, opts: { ts?: string | Date } = {}) {
+  async append(
+    type: string,
+    payload: Record<string, unknown>,
+    opts: { ts?: string | Date | undefined } = {},
+  ) {
     this.assertUsable();
     if (!EVENT_TYPE_PATTERN.test(type) || type === 'CHAIN_SEAL')
       throw new TypeError(`invalid event type "${type}"`);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH, sealKeyFromSeed, signSeal, toJwk } from '../chain/index.js';
-import { makeTestChain } from '../chain/make-test-chain.js';
+// The server's signer makes the seals, so these tests also check that the client verifies what it signs.
+import { sealKeyFromSeed, signSeal, toJwk } from '../../../src/chain/index.js';
+import { makeTestChain } from '../../../src/chain/make-test-chain.js';
+import { GENESIS_HASH } from './chain/index.js';
 import { parseNdjson, verifyRecords } from './verify-records.js';
 
 const key = sealKeyFromSeed('22'.repeat(32));

@@ -3,11 +3,11 @@ import type { ReplayPageAnswer, ReplayRecord } from './types.js';
 
 export interface ReplayOptions {
   /** Records after this seq (default 0: from the start). */
-  afterSeq?: number;
+  afterSeq?: number | undefined;
   /** `pages` (default): JSON pages of `pageSize` events; `ndjson`: one streamed answer. */
-  format?: 'pages' | 'ndjson';
+  format?: 'pages' | 'ndjson' | undefined;
   /** Events per page, 1..1000 (default 1000). */
-  pageSize?: number;
+  pageSize?: number | undefined;
 }
 
 /** Iterates a session's committed records in stored order; memory stays bounded by one page or line. */

@@ -1,14 +1,30 @@
 /** How a call is retried when the service is unavailable, rate limited or unreachable. */
 export interface RetryOptions {
   /** Tries in all, the first included (default 6). */
-  attempts?: number;
+  attempts?: number | undefined;
   /** The first wait's upper bound; it doubles with each try (default 200 ms). */
-  baseDelayMs?: number;
+  baseDelayMs?: number | undefined;
   /** No wait is longer than this, whatever `Retry-After` says (default 5000 ms). */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
 }
 
-export const RETRY_DEFAULTS: Required<RetryOptions> = { attempts: 6, baseDelayMs: 200, maxDelayMs: 5000 };
+/** A retry policy with every knob set. */
+export interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const RETRY_DEFAULTS: Readonly<RetryPolicy> = { attempts: 6, baseDelayMs: 200, maxDelayMs: 5000 };
+
+/** The defaults, overridden by each option that is set (an explicit `undefined` keeps the default). */
+export function retryPolicy(opts: RetryOptions = {}): RetryPolicy {
+  return {
+    attempts: opts.attempts ?? RETRY_DEFAULTS.attempts,
+    baseDelayMs: opts.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs,
+    maxDelayMs: opts.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
+  };
+}
 
 /** Statuses that mean "nothing was done, try again later". */
 export function isRetryableStatus(status: number): boolean {
@@ -21,7 +37,7 @@ export function isRetryableStatus(status: number): boolean {
  */
 export function backoffDelay(
   attempt: number,
-  opts: Required<RetryOptions>,
+  opts: RetryPolicy,
   retryAfterSeconds?: number,
   random: () => number = Math.random,
 ): number {

@@ -1,4 +1,4 @@
-import { keysFromJwks, verifyChain, type ChainReport, type Jwks } from '../chain/index.js';
+import { keysFromJwks, verifyChain, type ChainReport, type Jwks } from './chain/index.js';
 
 /**
  * Verifies replayed records offline (docs/contract.md §3–§4): every event hash and link, every seal's signature

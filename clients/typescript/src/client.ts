@@ -1,4 +1,4 @@
-import type { ChainReport } from '../chain/index.js';
+import type { ChainReport } from './chain/index.js';
 import { ChainlakeError } from './errors.js';
 import { HttpClient, type ClientOptions } from './http-client.js';
 import { readReplay, type ReplayOptions } from './replay-reader.js';
@@ -6,7 +6,7 @@ import type { IngestAnswer, IngestBody, Jwks, ReplayRecord, SessionInfo, TableDe
 
 export interface IngestOptions {
   /** Hold the answer until the batch is committed (or this many ms pass; default 10 000). */
-  waitForVisibility?: boolean | number;
+  waitForVisibility?: boolean | number | undefined;
 }
 
 const seg = encodeURIComponent;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, isRetryableStatus, parseRetryAfter, RETRY_DEFAULTS } from './retry-policy.js';
+import {
+  backoffDelay,
+  isRetryableStatus,
+  parseRetryAfter,
+  RETRY_DEFAULTS,
+  retryPolicy,
+} from './retry-policy.js';
 
 describe('backoffDelay', () => {
   it('doubles its ceiling with each attempt and never exceeds maxDelayMs', () => {
@@ -31,5 +37,12 @@ describe('retry helpers', () => {
     expect(parseRetryAfter('3')).toBe(3);
     expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT')).toBeUndefined();
     expect(parseRetryAfter(null)).toBeUndefined();
+  });
+});
+
+describe('retryPolicy', () => {
+  it('keeps a default for an option that is missing or explicitly undefined', () => {
+    expect(retryPolicy()).toEqual(RETRY_DEFAULTS);
+    expect(retryPolicy({ attempts: 2, baseDelayMs: undefined })).toEqual({ ...RETRY_DEFAULTS, attempts: 2 });
   });
 });

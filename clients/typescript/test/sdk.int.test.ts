@@ -7,9 +7,9 @@ import {
   verifyRecords,
   type ChainWriterOptions,
   type ReplayRecord,
-} from '../../src/sdk/index.js';
-import { makeTestChain } from '../../src/chain/make-test-chain.js';
-import { startTestStack, type TestStack } from '../support/test-stack.js';
+} from '../src/index.js';
+import { makeTestChain } from '../../../src/chain/make-test-chain.js';
+import { startTestStack, type TestStack } from '../../../test/support/test-stack.js';
 
 const TABLE = 'agent_events';
 let stack: TestStack;

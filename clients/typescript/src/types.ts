@@ -1,4 +1,4 @@
-import type { ClientEvent, Head, Jwks, ReplayRecord, Seal } from '../chain/index.js';
+import type { ClientEvent, Head, Jwks, ReplayRecord, Seal } from './chain/index.js';
 
 export type { ClientEvent, Head, Jwks, ReplayRecord, Seal };
 
@@ -18,7 +18,7 @@ export interface IngestAnswer {
 export interface IngestBody {
   session_id: string;
   events: ClientEvent[];
-  idempotency_key?: string;
+  idempotency_key?: string | undefined;
 }
 
 /** `GET /v1/tables/{table}/sessions/{id}`. */
@@ -44,10 +44,13 @@ export interface ReplayPageAnswer {
 /** `POST /v1/tables`: declared columns take the payload's top-level field of the same name. */
 export interface TableDefinition {
   name: string;
-  description?: string;
-  columns?: {
-    name: string;
-    type: 'string' | 'int64' | 'double' | 'boolean' | 'timestamp' | 'json';
-    required?: boolean;
-  }[];
+  description?: string | undefined;
+  columns?: ColumnDefinition[] | undefined;
+}
+
+/** A declared column of a table. */
+export interface ColumnDefinition {
+  name: string;
+  type: 'string' | 'int64' | 'double' | 'boolean' | 'timestamp' | 'json';
+  required?: boolean | undefined;
 }
