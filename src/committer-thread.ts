@@ -16,6 +16,7 @@ const running = await startServer(config, ['committer'], {
   log: createLog(config.logLevel),
   observeCommits: (e) => port.postMessage({ type: 'commit', observation: e }),
   committerThread: false,
+  prepared: true,
 });
 port.on('message', (m: { type: string }) => {
   if (m.type !== 'stop') return;

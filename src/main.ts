@@ -9,7 +9,7 @@ import { CommitterHealth } from './health/index.js';
 import { startCommitterThread } from './start-committer-thread.js';
 import { readLag, readWatermark, watchVisibility } from './lake/index.js';
 import { HeadCache, type IngestDeps } from './ingest/index.js';
-import { loadOrCreateKeyRing, type KeyRing } from './keys/index.js';
+import { loadKeyRing, loadOrCreateKeyRing, type KeyRing } from './keys/index.js';
 import { createLog, errorText, type Log } from './log.js';
 import { createMetrics, sampleWriteToVisible, type CommitObservation, type Metrics } from './metrics/index.js';
 import { readLogSize, startRetention } from './retention/index.js';
@@ -34,18 +34,24 @@ export interface Services {
 }
 
 /** Connects to Postgres (creating and migrating the database) and NATS (creating the streams). */
-export async function openServices(config: Config, log: Log = createLog(config.logLevel)): Promise<Services> {
+export async function openServices(
+  config: Config,
+  log: Log = createLog(config.logLevel),
+  /** The process's main thread already migrated, created the streams and the key: only connect. */
+  prepared = false,
+): Promise<Services> {
   // Ingest and read paths get deadlines (fast 503s); the committer opens its own Db without them.
   const db = await createDb(config.databaseUrl, {
     deadlineMs: config.dbTimeouts.statementMs,
     acquireMs: config.dbTimeouts.acquireMs,
     connectTimeoutMs: config.dbTimeouts.connectMs,
+    createIfMissing: !prepared,
   });
   try {
-    await migrateDb(db);
+    if (!prepared) await migrateDb(db);
     const bus = await connectBus({ url: config.natsUrl, prefix: config.prefix });
-    await ensureStreams(bus, config.stream);
-    const keyRing = await loadOrCreateKeyRing(config.keysDir);
+    if (!prepared) await ensureStreams(bus, config.stream);
+    const keyRing = prepared ? await loadKeyRing(config.keysDir) : await loadOrCreateKeyRing(config.keysDir);
     const store = createObjectStore(config);
     return { config, log, db, bus, store, keyRing, metrics: createMetrics(), heads: new HeadCache() };
   } catch (err) {
@@ -85,6 +91,8 @@ export interface Running {
 }
 
 export interface StartOptions {
+  /** The committer thread: its process's main thread migrated and created streams and keys already. */
+  prepared?: boolean;
   /** Test-only crash points inside the commit protocol. */
   commitHooks?: CommitHooks;
   /** Sees every commit attempt (metrics, tests). */
@@ -106,7 +114,7 @@ export async function startServer(
   opts: StartOptions = {},
 ): Promise<Running> {
   const log = opts.log ?? createLog(config.logLevel);
-  const services = await openServices(config, log);
+  const services = await openServices(config, log, opts.prepared === true);
   const stops: (() => Promise<void>)[] = [];
   let url: string | undefined;
   let metricsUrl: string | undefined;

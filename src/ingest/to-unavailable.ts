@@ -8,12 +8,13 @@ export async function toUnavailable<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (err) {
     if (isAppError(err)) throw err;
+    // Postgres first: the bus test matches any "timeout" or "ECONNREFUSED", a database's too.
+    if (isConnectionError(err))
+      throw new RetryAfterError('The database is unavailable; nothing was written.', 2, { cause: err });
     if (isBusUnavailable(err))
       throw new RetryAfterError('The event log cannot take the batch now; nothing was written.', 1, {
         cause: err,
       });
-    if (isConnectionError(err))
-      throw new RetryAfterError('The database is unavailable; nothing was written.', 2, { cause: err });
     throw err;
   }
 }
