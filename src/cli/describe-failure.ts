@@ -12,9 +12,11 @@ const VARIABLE: Record<Service, 'DATABASE_URL' | 'NATS_URL'> = {
 
 /** The innermost reason of an error chain, e.g. `connect ECONNREFUSED 127.0.0.1:5999`. */
 function reason(err: unknown): string {
-  let e = err as { message?: unknown; cause?: unknown } | undefined;
+  let e = err as { message?: unknown; cause?: unknown; code?: unknown } | undefined;
   let text = String(e?.message ?? err);
   for (let depth = 0; depth < 5 && e && typeof e === 'object'; depth++) {
+    // postgres.js says "write CONNECT_TIMEOUT undefined:undefined" for a host that never answers.
+    if (e.code === 'CONNECT_TIMEOUT') return 'no answer within the connect timeout (CHAINLAKE_DB_CONNECT_TIMEOUT_MS)';
     if (typeof e.message === 'string' && e.message !== '') text = e.message;
     e = e.cause as typeof e;
   }

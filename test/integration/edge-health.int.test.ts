@@ -166,7 +166,7 @@ describe('start-up against a Postgres that never answers', () => {
     expect(took).toBeLessThan(14_000);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/Postgres/);
+    expect(lines[0]).toMatch(/PostgreSQL/);
     expect(lines[0]).toContain('DATABASE_URL');
     expect(lines[0]).toContain(`127.0.0.1:${port}`);
   });
