@@ -75,16 +75,25 @@ export interface Watermark {
   lagSeconds: number;
 }
 
-/** `GET /v1/tables/{table}/watermark`; the token `v1.<seq>` is read as its number (bench only). */
-export async function readWatermark(url: string, table: string, tenant: string): Promise<Watermark> {
-  const res = await fetch(`${url}/v1/tables/${table}/watermark`, {
-    headers: { 'x-tenant-id': tenant },
-    signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS),
-  });
-  const body = (await res.json()) as { watermark?: string; lag?: { messages: number; seconds: number } };
-  const m = /^v1\.(\d+)$/.exec(body.watermark ?? '');
-  if (!res.ok || !m) throw new Error(`watermark answered ${res.status}: ${JSON.stringify(body)}`);
-  return { seq: Number(m[1]), lagMessages: body.lag?.messages ?? 0, lagSeconds: body.lag?.seconds ?? 0 };
+/**
+ * `GET /v1/tables/{table}/watermark`; the token `v1.<seq>` is read as its number (bench only). A 503
+ * (a saturated machine past the API's Postgres deadline) is retried after its Retry-After, as a client would.
+ */
+export async function readWatermark(url: string, table: string, tenant: string, attempts = 10): Promise<Watermark> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(`${url}/v1/tables/${table}/watermark`, {
+      headers: { 'x-tenant-id': tenant },
+      signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS),
+    });
+    const body = (await res.json()) as { watermark?: string; lag?: { messages: number; seconds: number } };
+    if (res.status === 503 && attempt < attempts) {
+      await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+      continue;
+    }
+    const m = /^v1\.(\d+)$/.exec(body.watermark ?? '');
+    if (!res.ok || !m) throw new Error(`watermark answered ${res.status}: ${JSON.stringify(body)}`);
+    return { seq: Number(m[1]), lagMessages: body.lag?.messages ?? 0, lagSeconds: body.lag?.seconds ?? 0 };
+  }
 }
 
 /** VmRSS of a process in bytes (Linux), or null when /proc cannot tell. */

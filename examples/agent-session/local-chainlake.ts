@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectBus } from '../../src/bus/index.js';
 import { loadConfig } from '../../src/config/index.js';
-import { startServer } from '../../src/main.js';
+import { startServer } from '../../src/server/main.js';
 
 /**
  * A throwaway chainlake in this process (api + committer, auth off): database `chainlake_demo` (created

@@ -1,5 +1,5 @@
 /** @module bus: the only importer of @nats-io/*. One accepted batch is one message on its session's subject. */
-export { connectBus, type Bus, type BusOptions } from './connect-bus.js';
+export { connectBus, type Bus, type BusOptions, type StreamState } from './connect-bus.js';
 export { busNames, parseEventsSubject, type BusNames } from './subjects.js';
 export { ensureStreams, type StreamSettings } from './ensure-streams.js';
 export { publishBatch, type PublishOutcome, type PublishRequest } from './publish-batch.js';

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import type { Config } from '../config/index.js';
 import { AppError } from '../errors.js';
-import { ROLES, startServer, type ServeRole } from '../main.js';
+import { ROLES, startServer, type ServeRole } from '../server/main.js';
 import { describeStartFailure } from './describe-failure.js';
 
 /** `chainlake serve [--roles api,nats,gatekeeper,committer]`: runs until SIGTERM/SIGINT, then drains. */

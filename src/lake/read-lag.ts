@@ -14,9 +14,9 @@ export interface LogLag {
 export async function readLag(bus: Bus, db: Db): Promise<LogLag> {
   const [wm, info] = await Promise.all([
     readWatermark(db, bus.names.eventsStream),
-    bus.jsm.streams.info(bus.names.eventsStream),
+    bus.streamState(bus.names.eventsStream),
   ]);
-  const messages = Math.max(0, info.state.last_seq - wm.seq);
+  const messages = Math.max(0, info.lastSeq - wm.seq);
   let seconds = 0;
   if (messages > 0) {
     const oldest = await readMessageTime(bus, wm.seq + 1).catch(() => null);

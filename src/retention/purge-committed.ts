@@ -22,14 +22,13 @@ export async function purgeCommitted(
   const [row] = await db.sql<{ watermark_seq: string; stream_created: string | null }[]>`
     select watermark_seq, stream_created from stream_progress where stream = ${stream}`;
   if (!row) return { purged: 0, upTo: 0 };
-  const info = await bus.jsm.streams.info(stream);
+  const info = await bus.streamState(stream);
   // A re-created stream restarts at 1: the old watermark would cover its uncommitted messages.
   if (row.stream_created !== info.created) return { purged: 0, upTo: 0 };
-  const bound = Math.min(Number(row.watermark_seq), info.state.last_seq);
-  const upTo = await lastOlderThan(bus, stream, info.state.first_seq, bound, now.getTime() - retentionMs);
-  if (upTo < info.state.first_seq) return { purged: 0, upTo: 0 };
-  const res = await bus.jsm.streams.purge(stream, { seq: upTo + 1 });
-  return { purged: res.purged, upTo };
+  const bound = Math.min(Number(row.watermark_seq), info.lastSeq);
+  const upTo = await lastOlderThan(bus, stream, info.firstSeq, bound, now.getTime() - retentionMs);
+  if (upTo < info.firstSeq) return { purged: 0, upTo: 0 };
+  return { purged: await bus.purgeBelow(stream, upTo + 1), upTo };
 }
 
 /**
@@ -44,10 +43,11 @@ export async function lastOlderThan(
   cutoff: number,
 ): Promise<number> {
   const isOld = async (seq: number) => {
-    const msg = await bus.jsm.streams.getMessage(stream, { seq });
-    return msg !== null && msg.time.getTime() <= cutoff;
+    const time = await bus.messageTime(stream, seq);
+    return time !== null && time.getTime() <= cutoff;
   };
-  if (last < first) return first - 1;
+  // An empty stream reports first_seq 0, and a get of sequence 0 is a bad request.
+  if (last < first || last < 1) return first - 1;
   if (await isOld(last)) return last;
   if (!(await isOld(first))) return first - 1;
   let lo = first;

@@ -7,18 +7,12 @@ import { lastOlderThan, type PurgeResult } from './purge-committed.js';
  */
 export async function purgeHandledRaw(bus: Bus, retentionMs: number, now = new Date()): Promise<PurgeResult> {
   const { rawStream, gatekeeperDurable } = bus.names;
-  const consumer = await bus.jsm.consumers
-    .info(rawStream, gatekeeperDurable)
-    .catch((err: { code?: number }) => {
-      // 10014: no such consumer (no gatekeeper has run yet).
-      if (err.code === 10014) return null;
-      throw err;
-    });
-  if (!consumer) return { purged: 0, upTo: 0 };
-  const info = await bus.jsm.streams.info(rawStream);
-  const bound = Math.min(consumer.ack_floor.stream_seq, info.state.last_seq);
-  const upTo = await lastOlderThan(bus, rawStream, info.state.first_seq, bound, now.getTime() - retentionMs);
-  if (upTo < info.state.first_seq) return { purged: 0, upTo: 0 };
-  const res = await bus.jsm.streams.purge(rawStream, { seq: upTo + 1 });
-  return { purged: res.purged, upTo };
+  // Null: no gatekeeper has run yet.
+  const ackFloor = await bus.ackFloor(rawStream, gatekeeperDurable);
+  if (ackFloor === null) return { purged: 0, upTo: 0 };
+  const info = await bus.streamState(rawStream);
+  const bound = Math.min(ackFloor, info.lastSeq);
+  const upTo = await lastOlderThan(bus, rawStream, info.firstSeq, bound, now.getTime() - retentionMs);
+  if (upTo < info.firstSeq) return { purged: 0, upTo: 0 };
+  return { purged: await bus.purgeBelow(rawStream, upTo + 1), upTo };
 }

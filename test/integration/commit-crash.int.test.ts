@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestChain } from '../../src/chain/make-test-chain.js';
-import { startServer } from '../../src/main.js';
+import { startServer } from '../../src/server/main.js';
 import { createLog } from '../../src/log.js';
 import { eventually, lakeCounts, readLatestSnapshotRows } from '../support/lake-check.js';
 import { envOf, spawnChainlake, type ChainlakeChild } from '../support/spawn-chainlake.js';

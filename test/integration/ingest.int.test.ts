@@ -8,7 +8,7 @@ import {
 } from '../../src/chain/index.js';
 import { makeTestChain } from '../../src/chain/make-test-chain.js';
 import { createLog } from '../../src/log.js';
-import { startServer } from '../../src/main.js';
+import { startServer } from '../../src/server/main.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
 const TABLE = 'agent_events';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { createLog } from '../../src/log.js';
-import { startServer } from '../../src/main.js';
+import { startServer } from '../../src/server/main.js';
 import { makeTestChain } from '../../src/chain/make-test-chain.js';
 import { findPromtool, promtoolRequired, runPromtool } from '../unit/promtool.js';
 import { freePort } from '../support/ports.js';

@@ -3,7 +3,7 @@
  * step (CRASH_POINT), and the child then waits (PAUSE_MS) so the parent can kill -9 or SIGSTOP it there.
  */
 import { loadConfig } from '../../src/config/index.js';
-import { startServer, type ServeRole } from '../../src/main.js';
+import { startServer, type ServeRole } from '../../src/server/main.js';
 
 const point = process.env.CRASH_POINT as 'afterParquet' | 'afterCommit' | undefined;
 const pauseMs = Number(process.env.PAUSE_MS ?? '0');

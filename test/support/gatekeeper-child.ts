@@ -4,7 +4,7 @@
  * PAUSE_MS so the parent can kill -9 it right there.
  */
 import { loadConfig } from '../../src/config/index.js';
-import { startServer, type ServeRole } from '../../src/main.js';
+import { startServer, type ServeRole } from '../../src/server/main.js';
 
 const point = process.env.CRASH_POINT as 'afterIngest' | undefined;
 const pauseMs = Number(process.env.PAUSE_MS ?? '0');

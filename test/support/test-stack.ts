@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectBus, type Bus } from '../../src/bus/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
-import { startServer, ROLES, type Running, type ServeRole, type StartOptions } from '../../src/main.js';
+import { startServer, ROLES, type Running, type ServeRole, type StartOptions } from '../../src/server/main.js';
 import { createLog } from '../../src/log.js';
 import { createTestDatabase } from './test-db.js';
 import { uniquePrefix } from './test-prefix.js';

@@ -90,6 +90,18 @@ describe('the module table of docs/architecture.md', () => {
     expect(violations).toEqual([]);
   });
 
+  it('reaches NATS outside bus/ only through the Bus verbs, never its nc, js or jsm handles', () => {
+    const leaks = files
+      .filter((f) => moduleOf(f) !== 'bus')
+      .flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .filter((line) => /\bbus\.(nc|js|jsm)(?=[\s.;,)\]?!])/.test(line))
+          .map((line) => `${relative(ROOT, f)}: ${line.trim()}`),
+      );
+    expect(leaks).toEqual([]);
+  });
+
   it('keeps chain/ pure: node built-ins only', () => {
     const impure = files
       .filter((f) => moduleOf(f) === 'chain')

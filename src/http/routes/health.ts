@@ -32,7 +32,7 @@ export function healthRoutes(deps: AppDeps) {
     .get('/healthz', (c) => c.json({ status: 'ok' }))
     .get('/readyz', async (c) => {
       const probes = {
-        nats: () => deps.bus.nc.flush(),
+        nats: () => deps.bus.ping(),
         postgres: () => deps.db.sql`select 1`.then(() => undefined),
         object_store: () => deps.store.check(),
       };

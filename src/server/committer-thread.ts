@@ -4,10 +4,10 @@
  * attempt to the main thread, whose /metrics serves them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Config } from './config/index.js';
-import { createLog } from './log.js';
+import type { Config } from '../config/index.js';
+import { createLog } from '../log.js';
 import { startServer } from './main.js';
-import { currentThreadId } from './metrics/index.js';
+import { currentThreadId } from '../metrics/index.js';
 
 const port = parentPort!;
 port.postMessage({ type: 'tid', tid: currentThreadId() });

@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import type { CommitObservation } from './metrics/index.js';
-import type { Config } from './config/index.js';
-import { errorText, type Log } from './log.js';
-import { noteThread } from './metrics/index.js';
+import type { CommitObservation } from '../metrics/index.js';
+import type { Config } from '../config/index.js';
+import { errorText, type Log } from '../log.js';
+import { noteThread } from '../metrics/index.js';
 
 const STOP_TIMEOUT_MS = 30_000;
 const RESTART_DELAY_MS = 1000;

@@ -1,21 +1,21 @@
 import type { Server } from 'node:http';
 import { isMainThread } from 'node:worker_threads';
-import { connectBus, ensureStreams, readMessageTime, type Bus } from './bus/index.js';
-import { redactUrl, type Config } from './config/index.js';
-import { createDb, migrateDb, type Db } from './db/index.js';
-import { startCommitter, type CommitHooks } from './commit/index.js';
-import { BodyBudget, createApp, createHttpServer, createMetricsApp } from './http/index.js';
-import { CommitterHealth } from './health/index.js';
+import { connectBus, ensureStreams, readMessageTime, type Bus } from '../bus/index.js';
+import { redactUrl, type Config } from '../config/index.js';
+import { createDb, migrateDb, type Db } from '../db/index.js';
+import { startCommitter, type CommitHooks } from '../commit/index.js';
+import { BodyBudget, createApp, createHttpServer, createMetricsApp } from '../http/index.js';
+import { CommitterHealth } from '../health/index.js';
 import { startCommitterThread } from './start-committer-thread.js';
-import { readLag, readWatermark, watchVisibility } from './lake/index.js';
-import { HeadCache, type IngestDeps } from './ingest/index.js';
-import { loadKeyRing, loadOrCreateKeyRing, type KeyRing } from './keys/index.js';
-import { createLog, errorText, type Log } from './log.js';
-import { createMetrics, sampleWriteToVisible, type CommitObservation, type Metrics } from './metrics/index.js';
-import { readLogSize, startRetention } from './retention/index.js';
-import { createObjectStore, type ObjectStore } from './store/index.js';
-import { gatekeeperLease, startGatekeeper, startIngestService, type GatekeeperHooks } from './nats/index.js';
-import { ensureBootstrapAdminKey } from './tenancy/index.js';
+import { readLag, readWatermark, watchVisibility } from '../lake/index.js';
+import { HeadCache, type IngestDeps } from '../ingest/index.js';
+import { loadKeyRing, loadOrCreateKeyRing, type KeyRing } from '../keys/index.js';
+import { createLog, errorText, type Log } from '../log.js';
+import { createMetrics, sampleWriteToVisible, type CommitObservation, type Metrics } from '../metrics/index.js';
+import { readLogSize, startRetention } from '../retention/index.js';
+import { createObjectStore, type ObjectStore } from '../store/index.js';
+import { gatekeeperLease, startGatekeeper, startIngestService, type GatekeeperHooks } from '../nats/index.js';
+import { ensureBootstrapAdminKey } from '../tenancy/index.js';
 
 export const ROLES = ['api', 'nats', 'gatekeeper', 'committer'] as const;
 export type ServeRole = (typeof ROLES)[number];
@@ -148,7 +148,7 @@ export async function startServer(
       if (e.kind === 'committed' && e.committed > 0 && isMainThread) sampleVisible();
       opts.observeCommits?.(e);
     };
-    // With ingest roles in the same process the committer gets its own thread (src/committer-thread.ts).
+    // With ingest roles in the same process the committer gets its own thread (src/server/committer-thread.ts).
     const threaded = opts.committerThread ?? roles.some((r) => r !== 'committer');
     if (roles.includes('committer') && threaded) {
       const thread = await startCommitterThread(config, log, observe);
