@@ -1,9 +1,10 @@
 import { signLogTag, type ChainBatch, type ClientEvent } from '../chain/index.js';
 import { logMsgId, publishBatch, readBatchAt, toVisibilityToken } from '../bus/index.js';
 import type { IngestAnswer, IngestRequest } from '../contracts/index.js';
-import { AppError, isAppError, RetryAfterError } from '../errors.js';
+import { AppError, RetryAfterError } from '../errors.js';
 import { findLiveTable } from '../tenancy/index.js';
 import { acceptedAnswer } from '../wire/index.js';
+import { appendLoop, type AppendSteps } from './append-loop.js';
 import { checkColumns } from './check-columns.js';
 import { duplicateAnswer } from './duplicate-answer.js';
 import { fingerprintOf, lookupIdempotencyKey, rememberIdempotencyKey } from './idempotency.js';
@@ -13,8 +14,8 @@ import { loadSessionState, type SessionKey, type SessionState } from './session-
 import { headExtras, invalid, verifyAgainst } from './verify-against.js';
 
 /**
- * Appends a validated batch: idempotency → head → verify → seal → publish under the optimistic lock,
- * judging again on the log's head whenever a cached head may have been stale.
+ * Appends a validated batch: table and columns, idempotency key, then the append loop (append-loop.ts)
+ * over the real steps: verify against the head, seal and publish under the optimistic lock.
  */
 export async function appendBatch(
   deps: IngestDeps,
@@ -54,78 +55,49 @@ export async function appendBatch(
     return answer;
   };
 
-  let state: SessionState = heads?.get(key) ?? (await loadSessionState(bus, db, key));
-  for (;;) {
-    let verdict: Awaited<ReturnType<typeof verifyAgainst>>;
-    try {
-      verdict = await verifyAgainst(deps, key, batch, state, canonicalPayloads);
-    } catch (err) {
-      // A cached head may be stale (another process appended): judge the sequence again on the log's head.
-      if (state.cached && isAppError(err) && err.code.startsWith('sequence_')) {
-        heads?.delete(key);
-        state = await loadSessionState(bus, db, key);
-        continue;
-      }
-      throw err;
-    }
-    if (verdict.newEvents.length === 0) return remember(await duplicateAnswer(deps, key, state, req.events));
-
-    const { seal, data } = sealOrThrow(deps, cmd, req, state, verdict.newEvents, canonicalPayloads.slice(verdict.duplicateCount));
-    const subject = bus.names.events(cmd.tenant, cmd.table, req.session_id);
-    const headers =
-      idempotencyKey === undefined ? {} : { idempotencyKey, fingerprint, requestCount: req.events.length };
-    const outcome = await publishBatch(bus, {
-      subject,
-      data,
-      msgId: logMsgId(cmd.tenant, cmd.table, req.session_id, seal.from_seq, seal.head_hash),
-      expectedLastSubjectSeq: state.lastSubjectSeq,
-      ...headers,
-      signature: signLogTag(deps.keyRing.current, { subject, body: data, ...headers }),
-    });
-    if (outcome.kind === 'stored') {
-      heads?.set(key, {
-        head: { seq: seal.seq, hash: seal.head_hash },
-        lastSealHash: seal.hash,
-        lastSubjectSeq: outcome.streamSeq,
-      });
-      return remember(
-        acceptedAnswer({
-          seal,
-          visibilityToken: toVisibilityToken(outcome.streamSeq),
-          acceptedCount: verdict.newEvents.length,
-          duplicateCount: verdict.duplicateCount,
-          status: 'accepted',
-        }),
-      );
-    }
-    heads?.delete(key);
-    if (outcome.kind === 'duplicate') {
-      // Same msg-id inside the dedup window: the same events were appended by an earlier attempt.
-      const stored = await readBatchAt(bus, outcome.streamSeq);
+  const subject = bus.names.events(cmd.tenant, cmd.table, req.session_id);
+  const steps: AppendSteps = {
+    verify: (state) => verifyAgainst(deps, key, batch, state, canonicalPayloads),
+    reload: () => loadSessionState(bus, db, key),
+    forget: () => heads?.delete(key),
+    duplicate: (state) => duplicateAnswer(deps, key, state, req.events),
+    async inLog(streamSeq) {
+      const stored = await readBatchAt(bus, streamSeq);
       if (!stored) throw new RetryAfterError('The log message of an earlier identical batch could not be read.');
-      return remember(
-        acceptedAnswer({
-          seal: stored.envelope.seal,
-          visibilityToken: toVisibilityToken(outcome.streamSeq),
-          acceptedCount: 0,
-          duplicateCount: req.events.length,
-          status: 'duplicate',
-        }),
-      );
-    }
-    const lostOnCachedHead = state.cached === true;
-    state = await loadSessionState(bus, db, key);
-    // A stale cached head lost the lock without any race: try once more on the log's head.
-    if (lostOnCachedHead) continue;
-    // Lost a real race: if the winner appended exactly these events, this is a duplicate.
-    const again = await verifyAgainst(deps, key, batch, state, canonicalPayloads);
-    if (again.newEvents.length === 0) return remember(await duplicateAnswer(deps, key, state, req.events));
-    throw new AppError(
-      'concurrent_append',
-      'Another writer appended to this session first; reload the head and retry.',
-      headExtras(state.head),
-    );
-  }
+      return acceptedAnswer({
+        seal: stored.envelope.seal,
+        visibilityToken: toVisibilityToken(streamSeq),
+        acceptedCount: 0,
+        duplicateCount: req.events.length,
+        status: 'duplicate',
+      });
+    },
+    async publish(state, verdict) {
+      const payloads = canonicalPayloads.slice(verdict.duplicateCount);
+      const { seal, data } = sealOrThrow(deps, cmd, req, state, verdict.newEvents, payloads);
+      const headers =
+        idempotencyKey === undefined ? {} : { idempotencyKey, fingerprint, requestCount: req.events.length };
+      const outcome = await publishBatch(bus, {
+        subject,
+        data,
+        msgId: logMsgId(cmd.tenant, cmd.table, req.session_id, seal.from_seq, seal.head_hash),
+        expectedLastSubjectSeq: state.lastSubjectSeq,
+        ...headers,
+        signature: signLogTag(deps.keyRing.current, { subject, body: data, ...headers }),
+      });
+      if (outcome.kind !== 'stored') return outcome;
+      heads?.set(key, { head: { seq: seal.seq, hash: seal.head_hash }, lastSealHash: seal.hash, lastSubjectSeq: outcome.streamSeq });
+      const answer = acceptedAnswer({
+        seal,
+        visibilityToken: toVisibilityToken(outcome.streamSeq),
+        acceptedCount: verdict.newEvents.length,
+        duplicateCount: verdict.duplicateCount,
+        status: 'accepted',
+      });
+      return { kind: 'stored', answer };
+    },
+  };
+  return remember(await appendLoop(steps, heads?.get(key) ?? (await loadSessionState(bus, db, key))));
 }
 
 function sealOrThrow(
