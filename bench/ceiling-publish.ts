@@ -80,7 +80,13 @@ function sealAll(sample: CeilingSample, prefix: string): { subject: string; data
     lastSeal.set(sessionId, seal.hash);
     return {
       subject: `${prefix}.ceiling.${sample.tenant}.${sample.table}.${sessionId}`,
-      data: Buffer.from(encodeLogBody(events, events.map((e) => canonicalJson(e.payload)), seal)),
+      data: Buffer.from(
+        encodeLogBody(
+          events,
+          events.map((e) => canonicalJson(e.payload)),
+          seal,
+        ),
+      ),
     };
   });
 }

@@ -78,8 +78,7 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
   stack = await startStack({
     roles,
     profile: opts.profile,
-    env:
-      opts.soakS > 0 ? { CHAINLAKE_LOG_RETENTION: process.env.CHAINLAKE_LOG_RETENTION ?? '15m' } : {},
+    env: opts.soakS > 0 ? { CHAINLAKE_LOG_RETENTION: process.env.CHAINLAKE_LOG_RETENTION ?? '15m' } : {},
     log,
   });
   log(`chainlake pid ${stack.pid} at ${stack.url}, prefix ${stack.prefix}, database ${stack.database}`);

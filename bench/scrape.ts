@@ -79,7 +79,12 @@ export interface Watermark {
  * `GET /v1/tables/{table}/watermark`; the token `v1.<seq>` is read as its number (bench only). A 503
  * (a saturated machine past the API's Postgres deadline) is retried after its Retry-After, as a client would.
  */
-export async function readWatermark(url: string, table: string, tenant: string, attempts = 10): Promise<Watermark> {
+export async function readWatermark(
+  url: string,
+  table: string,
+  tenant: string,
+  attempts = 10,
+): Promise<Watermark> {
   for (let attempt = 1; ; attempt++) {
     const res = await fetch(`${url}/v1/tables/${table}/watermark`, {
       headers: { 'x-tenant-id': tenant },

@@ -25,7 +25,8 @@ export async function consumeBatches(
   const source = await openMessageSource(bus, stream, durable, opts);
   const done = (async () => {
     try {
-      for (let batch = await source.next(); batch.length > 0; batch = await source.next()) await handle(batch);
+      for (let batch = await source.next(); batch.length > 0; batch = await source.next())
+        await handle(batch);
     } finally {
       // After a fatal error nothing may keep pulling: leased messages come back after their ack wait.
       await source.stop();

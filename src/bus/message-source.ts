@@ -27,7 +27,12 @@ interface Entry {
 }
 
 /** Opens a consumer's messages with prefetch bounded in bytes, deduplicated by stream sequence. */
-export async function openMessageSource(bus: Bus, stream: string, durable: string, opts: SourceOptions): Promise<MessageSource> {
+export async function openMessageSource(
+  bus: Bus,
+  stream: string,
+  durable: string,
+  opts: SourceOptions,
+): Promise<MessageSource> {
   const consumer = await bus.js.consumers.get(stream, durable);
   // nats.js takes bytes or messages, not both: a message can be near 1 MiB.
   const messages: ConsumerMessages = await consumer.consume({ max_bytes: opts.maxBytes * 2, expires: 5000 });
@@ -74,7 +79,11 @@ export async function openMessageSource(bus: Bus, stream: string, durable: strin
   const take = (): LogMessage[] => {
     let n = 0;
     let bytes = 0;
-    while (n < buffer.length && n < opts.batchSize && (n === 0 || bytes + buffer[n]!.bytes <= opts.maxBytes)) {
+    while (
+      n < buffer.length &&
+      n < opts.batchSize &&
+      (n === 0 || bytes + buffer[n]!.bytes <= opts.maxBytes)
+    ) {
       bytes += buffer[n]!.bytes;
       n++;
     }

@@ -6,7 +6,11 @@ describe('parseNatsServers', () => {
     expect(parseNatsServers('nats://127.0.0.1:4222')).toEqual({ servers: ['nats://127.0.0.1:4222'] });
   });
   it('splits a cluster list', () => {
-    expect(parseNatsServers('nats://a:1, nats://b:2,nats://c:3').servers).toEqual(['nats://a:1', 'nats://b:2', 'nats://c:3']);
+    expect(parseNatsServers('nats://a:1, nats://b:2,nats://c:3').servers).toEqual([
+      'nats://a:1',
+      'nats://b:2',
+      'nats://c:3',
+    ]);
   });
   it('moves user and password out of the URL', () => {
     expect(parseNatsServers('nats://chain%40lake:p%3Ass@h:4222,nats://h2:4222')).toEqual({

@@ -12,7 +12,10 @@ export interface NatsServers {
  */
 export function parseNatsServers(urls: string): NatsServers {
   const result: NatsServers = { servers: [] };
-  for (const raw of urls.split(',').map((u) => u.trim()).filter(Boolean)) {
+  for (const raw of urls
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean)) {
     const url = new URL(raw);
     if (url.username && result.user === undefined && result.token === undefined) {
       const user = decodeURIComponent(url.username);

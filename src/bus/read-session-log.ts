@@ -35,7 +35,8 @@ export async function* readSessionLog(
     for await (const m of messages) {
       clearTimeout(timer);
       // `signed`: the gatekeeper tagged it, so its body has encodeLogBody's canonical layout.
-      const signed = m.headers?.get(HEADERS.signature) !== undefined && m.headers?.get(HEADERS.signature) !== '';
+      const signed =
+        m.headers?.get(HEADERS.signature) !== undefined && m.headers?.get(HEADERS.signature) !== '';
       yield { streamSeq: m.seq, envelope: m.json<BatchEnvelope>(), time: m.time, data: m.data, signed };
       if (m.seq >= last.streamSeq) return;
       arm();

@@ -39,7 +39,16 @@ describe('canonicalJson against the canonicalize reference implementation', () =
   });
 
   it('refuses what JCS cannot represent, as a TypeError', () => {
-    for (const bad of ['\ud800', { k: '\udc00' }, { '\ud800': 1 }, NaN, Infinity, [undefined], 10n, () => 1]) {
+    for (const bad of [
+      '\ud800',
+      { k: '\udc00' },
+      { '\ud800': 1 },
+      NaN,
+      Infinity,
+      [undefined],
+      10n,
+      () => 1,
+    ]) {
       expect(() => canonicalJson(bad)).toThrow(TypeError);
     }
   });

@@ -13,7 +13,8 @@ export function canonicalJson(value: unknown): string {
     return inCanonicalOrder(value) ? JSON.stringify(value) : jcs(value);
   } catch (err) {
     // A cycle or extreme nesting overflows the stack; parsed JSON has no cycles, and ingest caps depth.
-    if (err instanceof RangeError) throw new TypeError('not canonicalizable JSON: cyclic or too deeply nested');
+    if (err instanceof RangeError)
+      throw new TypeError('not canonicalizable JSON: cyclic or too deeply nested');
     throw err;
   }
 }
@@ -22,11 +23,13 @@ function jcs(value: unknown): string {
   switch (typeof value) {
     case 'string':
       // JSON.stringify is JCS's string form (RFC 8785 §3.2.2.2) once lone surrogates are excluded.
-      if (!value.isWellFormed()) throw new TypeError('not canonicalizable JSON: a string holds a lone surrogate');
+      if (!value.isWellFormed())
+        throw new TypeError('not canonicalizable JSON: a string holds a lone surrogate');
       return JSON.stringify(value);
     case 'number':
       // ECMAScript's Number-to-string is JCS's number form (RFC 8785 §3.2.2.3), -0 included.
-      if (!Number.isFinite(value)) throw new TypeError(`not canonicalizable JSON: ${value} is not a finite number`);
+      if (!Number.isFinite(value))
+        throw new TypeError(`not canonicalizable JSON: ${value} is not a finite number`);
       return JSON.stringify(value);
     case 'boolean':
       return value ? 'true' : 'false';

@@ -234,7 +234,11 @@ describe('verifyBatch on generated chains', () => {
         // Contract v1.1: event 1 of a new session not linking to 64 zeros conflicts with the (null) head;
         // with more events, event 2 no longer links to the rehashed event 1 first.
         const expected =
-          seq > 1 ? { code: 'broken_link', seq } : events.length > 1 ? { code: 'broken_link', seq: 2 } : { code: 'sequence_conflict', seq: 1 };
+          seq > 1
+            ? { code: 'broken_link', seq }
+            : events.length > 1
+              ? { code: 'broken_link', seq: 2 }
+              : { code: 'sequence_conflict', seq: 1 };
         expect(verifyBatch(batchOf(c, events), null)).toMatchObject({ ok: false, ...expected });
       }),
       run,

@@ -16,7 +16,8 @@ function reason(err: unknown): string {
   let text = String(e?.message ?? err);
   for (let depth = 0; depth < 5 && e && typeof e === 'object'; depth++) {
     // postgres.js says "write CONNECT_TIMEOUT undefined:undefined" for a host that never answers.
-    if (e.code === 'CONNECT_TIMEOUT') return 'no answer within the connect timeout (CHAINLAKE_DB_CONNECT_TIMEOUT_MS)';
+    if (e.code === 'CONNECT_TIMEOUT')
+      return 'no answer within the connect timeout (CHAINLAKE_DB_CONNECT_TIMEOUT_MS)';
     if (typeof e.message === 'string' && e.message !== '') text = e.message;
     e = e.cause as typeof e;
   }

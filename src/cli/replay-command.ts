@@ -35,7 +35,7 @@ export function replayCommand(config: () => Config) {
     .addOption(
       new Option(
         '--from <source>',
-        'db: committed records; nats: the log\'s retained window (CHAINLAKE_LOG_RETENTION), committed or not; lake: the latest snapshot\'s Parquet files',
+        "db: committed records; nats: the log's retained window (CHAINLAKE_LOG_RETENTION), committed or not; lake: the latest snapshot's Parquet files",
       )
         .choices(['db', 'nats', 'lake'])
         .default('db'),

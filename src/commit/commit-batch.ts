@@ -63,7 +63,14 @@ export async function prepareCommit(deps: CommitDeps, messages: DecodedMessage[]
  * copied inside it are dropped, and the rest retried with freshly written files.
  */
 export async function finishCommit(deps: CommitDeps, first: PreparedCommit): Promise<CommitReport> {
-  const report: CommitReport = { committed: [], alreadyDone: [], fenced: [], copies: [], files: [], watermark: null };
+  const report: CommitReport = {
+    committed: [],
+    alreadyDone: [],
+    fenced: [],
+    copies: [],
+    files: [],
+    watermark: null,
+  };
   let prepared = first;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const outcome = await runCommitTransaction(deps.db, { stream: deps.stream, ...prepared });

@@ -33,20 +33,30 @@ const poison = (code: string, msg: LogMessage, detail: string) =>
  */
 export function decodeMessage(ctx: DecodeContext, msg: LogMessage): DecodedMessage {
   const where = parseEventsSubject(ctx.prefix, msg.subject);
-  if (!where) throw new NonRetriableError('invalid_request', `subject ${msg.subject} is not an events subject`);
+  if (!where)
+    throw new NonRetriableError('invalid_request', `subject ${msg.subject} is not an events subject`);
   const idempotencyKey = msg.header(HEADERS.idempotencyKey);
   const fingerprint = msg.header(HEADERS.fingerprint);
   const countText = msg.header(HEADERS.requestCount);
   const requestCount = countText === undefined ? undefined : Number(countText);
   const tagged = { subject: msg.subject, idempotencyKey, fingerprint, requestCount, body: msg.data };
   if (!verifyLogTag(ctx.keys, tagged, msg.header(HEADERS.signature))) {
-    throw poison('log_signature_invalid', msg, 'no valid gatekeeper signature: not written by chainlake ingest');
+    throw poison(
+      'log_signature_invalid',
+      msg,
+      'no valid gatekeeper signature: not written by chainlake ingest',
+    );
   }
   let body: LogBody;
   try {
-    body = decodeLogBody(Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength).toString('utf8'), true);
+    body = decodeLogBody(
+      Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength).toString('utf8'),
+      true,
+    );
   } catch (err) {
-    throw new NonRetriableError('invalid_request', `message ${msg.streamSeq} is not a batch envelope`, { cause: err });
+    throw new NonRetriableError('invalid_request', `message ${msg.streamSeq} is not a batch envelope`, {
+      cause: err,
+    });
   }
   const { events, seal } = body;
   const last = events[events.length - 1]!;
@@ -71,7 +81,13 @@ export function decodeMessage(ctx: DecodeContext, msg: LogMessage): DecodedMessa
 }
 
 /** Every seal signature, payload canonical form, hash and link, as ingest checked them. */
-function verifyFully(ctx: DecodeContext, msg: LogMessage, table: string, sessionId: string, body: LogBody): void {
+function verifyFully(
+  ctx: DecodeContext,
+  msg: LogMessage,
+  table: string,
+  sessionId: string,
+  body: LogBody,
+): void {
   const sealCheck = verifySeal(body.seal, ctx.keys);
   if (!sealCheck.ok) throw poison(sealCheck.code, msg, sealCheck.detail);
   let prev: LogBody['events'][number] | null = null;

@@ -5,7 +5,13 @@ import { createHash } from 'node:crypto';
  * of stream sequences it holds, so a retried commit of the same messages rewrites the same key, and
  * two deployments (prefixes) sharing a database and a bucket never collide.
  */
-export function lakeFileKey(stream: string, tenant: string, table: string, committedAt: Date, streamSeqs: number[]): string {
+export function lakeFileKey(
+  stream: string,
+  tenant: string,
+  table: string,
+  committedAt: Date,
+  streamSeqs: number[],
+): string {
   const sorted = [...streamSeqs].sort((a, b) => a - b);
   const first = sorted[0]!;
   const last = sorted[sorted.length - 1]!;

@@ -6,7 +6,13 @@ import { NonRetriableError } from '../errors.js';
 import type { Log } from '../log.js';
 import { errorText } from '../log.js';
 import type { ObjectStore } from '../store/index.js';
-import { finishCommit, prepareCommit, type CommitDeps, type CommitHooks, type PreparedCommit } from './commit-batch.js';
+import {
+  finishCommit,
+  prepareCommit,
+  type CommitDeps,
+  type CommitHooks,
+  type PreparedCommit,
+} from './commit-batch.js';
 import { claimStream } from './claim-stream.js';
 import { columnsReader } from './columns-of.js';
 import { markPoisoned } from './commit-transaction.js';
@@ -55,7 +61,13 @@ export async function startCommitter(deps: CommitterDeps): Promise<Committer> {
     maxAckPending: Math.max(lease.batchSize * 4, 1000),
   });
   await claimStream(bus, db);
-  const commitDeps: CommitDeps = { db, store: deps.store, stream, columnsOf: columnsReader(db), hooks: deps.hooks };
+  const commitDeps: CommitDeps = {
+    db,
+    store: deps.store,
+    stream,
+    columnsOf: columnsReader(db),
+    hooks: deps.hooks,
+  };
   const decodeCtx = { prefix: bus.names.prefix, keys: deps.sealKeys, verify: deps.verify ?? 'tag' };
   const source = await openMessageSource(bus, stream, bus.names.committerDurable, lease);
 
@@ -67,7 +79,12 @@ export async function startCommitter(deps: CommitterDeps): Promise<Committer> {
       if (decision.kind === 'nak') m.nak(decision.delayMs);
       else m.term();
     }
-    deps.observe?.({ kind: 'failed', messages: messages.length, seconds: seconds(started), error: errorText(err) });
+    deps.observe?.({
+      kind: 'failed',
+      messages: messages.length,
+      seconds: seconds(started),
+      error: errorText(err),
+    });
   };
 
   /** Decode, set poison aside, write Parquet. Null when nothing is left to commit or it failed. */
@@ -95,7 +112,11 @@ export async function startCommitter(deps: CommitterDeps): Promise<Committer> {
   const rejectPoison = async (poison: { msg: LogMessage; err: NonRetriableError }[]) => {
     if (poison.length === 0) return;
     await recordRejections(db, bus.names.prefix, stream, poison);
-    await markPoisoned(db, stream, poison.map((p) => p.msg.streamSeq));
+    await markPoisoned(
+      db,
+      stream,
+      poison.map((p) => p.msg.streamSeq),
+    );
     for (const p of poison) {
       log('warn', 'log message rejected', { streamSeq: p.msg.streamSeq, code: p.err.code });
       p.msg.term();
@@ -110,12 +131,19 @@ export async function startCommitter(deps: CommitterDeps): Promise<Committer> {
       await rejectPoison(
         report.copies.map((m) => ({
           msg: m.msg,
-          err: new NonRetriableError('duplicate_batch', `message ${m.msg.streamSeq}: a copy of a batch already stored`),
+          err: new NonRetriableError(
+            'duplicate_batch',
+            `message ${m.msg.streamSeq}: a copy of a batch already stored`,
+          ),
         })),
       );
       deps.observe?.(summarize(report, seconds(started)));
     } catch (err) {
-      failed(prepared.messages.map((m) => m.msg), err, started);
+      failed(
+        prepared.messages.map((m) => m.msg),
+        err,
+        started,
+      );
     }
   };
 

@@ -25,7 +25,10 @@ export function insertBatches(tx: postgres.TransactionSql, messages: DecodedMess
 
 /** Advances each touched session's committed head and counters (one row per session per commit). */
 export function upsertSessions(tx: postgres.TransactionSql, messages: DecodedMessage[]) {
-  const bySession = new Map<string, { m: DecodedMessage; events: number; seals: number; lastStreamSeq: number }>();
+  const bySession = new Map<
+    string,
+    { m: DecodedMessage; events: number; seals: number; lastStreamSeq: number }
+  >();
   for (const m of messages) {
     const b = m.batch;
     const k = `${b.tenant}\u0000${b.table}\u0000${b.sessionId}`;

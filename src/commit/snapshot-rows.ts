@@ -15,7 +15,12 @@ export interface WrittenFile {
  * One statement: each table's new file and that table's next snapshot row, at the watermark this
  * transaction has just advanced to (a commit writes at most one file per table).
  */
-export function registerFiles(tx: postgres.TransactionSql, stream: string, files: WrittenFile[], committedAt: Date) {
+export function registerFiles(
+  tx: postgres.TransactionSql,
+  stream: string,
+  files: WrittenFile[],
+  committedAt: Date,
+) {
   if (files.length === 0) return Promise.resolve([]);
   return tx`
     with f as (

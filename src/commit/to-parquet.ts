@@ -60,7 +60,11 @@ export function toParquet(records: readonly LakeRecord[], columns: readonly Colu
     schema.push({ name, ...physical, repetition_type: 'REQUIRED' });
     // Payloads and hashes are unique per row: a dictionary never pays, nor do min/max statistics.
     const unique = UNIQUE_COLUMNS.has(name);
-    columnData.push(unique ? { name, data, nullable: false, encoding: 'PLAIN', statistics: false } : { name, data, nullable: false });
+    columnData.push(
+      unique
+        ? { name, data, nullable: false, encoding: 'PLAIN', statistics: false }
+        : { name, data, nullable: false },
+    );
   }
   const seen = new Set<string>(CORE_COLUMNS);
   for (const col of columns) {

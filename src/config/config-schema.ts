@@ -44,7 +44,10 @@ export const EnvSchema = v.object({
   NATS_URL: v.optional(
     v.pipe(
       v.string(),
-      v.regex(/^(nats|tls):\/\/[^,\s]+(,(nats|tls):\/\/[^,\s]+)*$/, 'must be nats:// URLs, comma-separated for a cluster'),
+      v.regex(
+        /^(nats|tls):\/\/[^,\s]+(,(nats|tls):\/\/[^,\s]+)*$/,
+        'must be nats:// URLs, comma-separated for a cluster',
+      ),
     ),
     'nats://127.0.0.1:4222',
   ),
@@ -80,7 +83,13 @@ export const EnvSchema = v.object({
   CHAINLAKE_DRAIN_BYTES: v.optional(int(0), String(8 * 1024 * 1024)),
   CHAINLAKE_DRAIN_MS: v.optional(int(0), '5000'),
   CHAINLAKE_CORS_ORIGINS: v.optional(
-    v.pipe(v.string(), v.regex(/^(\*|https?:\/\/[^,\s]+(,\s*https?:\/\/[^,\s]+)*)$/, 'must be * or comma-separated http(s):// origins')),
+    v.pipe(
+      v.string(),
+      v.regex(
+        /^(\*|https?:\/\/[^,\s]+(,\s*https?:\/\/[^,\s]+)*)$/,
+        'must be * or comma-separated http(s):// origins',
+      ),
+    ),
   ),
   // Postgres deadlines of the ingest and read paths (the committer has none).
   CHAINLAKE_DB_TIMEOUT_MS: v.optional(int(10), '500'),

@@ -158,12 +158,18 @@ describe('loadConfig', () => {
       drainMs: 5_000,
       corsOrigins: [],
     });
-    expect(config.dbTimeouts).toEqual({ statementMs: 500, acquireMs: 2000, connectMs: 5000, replayMs: 300_000 });
-    expect(loadConfig({ CHAINLAKE_CORS_ORIGINS: 'https://a.example, http://b.example:8080' }).http.corsOrigins).toEqual([
-      'https://a.example',
-      'http://b.example:8080',
-    ]);
-    expect(configError({ CHAINLAKE_CORS_ORIGINS: 'a.example' })).toMatch(/^invalid configuration: CHAINLAKE_CORS_ORIGINS=/);
+    expect(config.dbTimeouts).toEqual({
+      statementMs: 500,
+      acquireMs: 2000,
+      connectMs: 5000,
+      replayMs: 300_000,
+    });
+    expect(
+      loadConfig({ CHAINLAKE_CORS_ORIGINS: 'https://a.example, http://b.example:8080' }).http.corsOrigins,
+    ).toEqual(['https://a.example', 'http://b.example:8080']);
+    expect(configError({ CHAINLAKE_CORS_ORIGINS: 'a.example' })).toMatch(
+      /^invalid configuration: CHAINLAKE_CORS_ORIGINS=/,
+    );
     expect(configError({ CHAINLAKE_INFLIGHT_BODY_BYTES: '2048' })).toContain('CHAINLAKE_MAX_BODY_BYTES');
   });
 });

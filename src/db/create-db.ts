@@ -112,7 +112,10 @@ async function withinStartup(databaseUrl: string, ms: number, work: () => Promis
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new RetryAfterError(`Postgres at ${where} (DATABASE_URL) did not answer within ${ms / 1000} s`, 2)),
+      () =>
+        reject(
+          new RetryAfterError(`Postgres at ${where} (DATABASE_URL) did not answer within ${ms / 1000} s`, 2),
+        ),
       ms,
     );
   });
@@ -121,7 +124,9 @@ async function withinStartup(databaseUrl: string, ms: number, work: () => Promis
   } catch (err) {
     if (err instanceof RetryAfterError || pgErrorCode(err) !== undefined) throw err;
     const why = (err as Error).message?.split('\n')[0] ?? String(err);
-    throw new RetryAfterError(`Postgres at ${where} (DATABASE_URL) cannot be reached: ${why}`, 2, { cause: err });
+    throw new RetryAfterError(`Postgres at ${where} (DATABASE_URL) cannot be reached: ${why}`, 2, {
+      cause: err,
+    });
   } finally {
     clearTimeout(timer);
   }

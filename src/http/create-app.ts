@@ -38,7 +38,10 @@ export function createApp(deps: AppDeps) {
     try {
       // Any route: a declared body over the limit is refused before a byte of it is read.
       if (Number(c.req.header('content-length')) > deps.maxBodyBytes) {
-        throw new AppError('batch_too_large', `The request body exceeds ${deps.maxBodyBytes} bytes. Split the batch.`);
+        throw new AppError(
+          'batch_too_large',
+          `The request body exceeds ${deps.maxBodyBytes} bytes. Split the batch.`,
+        );
       }
       await next();
     } finally {
@@ -57,7 +60,11 @@ export function createApp(deps: AppDeps) {
     );
   }
   // NDJSON replays stream through gzip/deflate too (CompressionStream, chunk by chunk).
-  app.use(compress({ contentTypeFilter: (type) => COMPRESSIBLE_CONTENT_TYPE_REGEX.test(type) || type.startsWith(NDJSON) }));
+  app.use(
+    compress({
+      contentTypeFilter: (type) => COMPRESSIBLE_CONTENT_TYPE_REGEX.test(type) || type.startsWith(NDJSON),
+    }),
+  );
 
   app.route('/', healthRoutes(deps));
   app.get('/v1/keys', (c) => c.json(deps.keyRing.jwks));

@@ -44,13 +44,20 @@ export async function appendBatch(
         headExtras(state.head),
       );
     }
-    if (known) return { ...known.answer, status: 'duplicate', accepted_count: 0, duplicate_count: req.events.length, visible: false };
+    if (known)
+      return {
+        ...known.answer,
+        status: 'duplicate',
+        accepted_count: 0,
+        duplicate_count: req.events.length,
+        visible: false,
+      };
   }
   const remember = async (answer: IngestAnswer) => {
     if (idempotencyKey === undefined) return answer;
     // The batch is already durable in the log; failing to remember the key must not turn it into an error.
-    await rememberIdempotencyKey(db, cmd.tenant, cmd.table, idempotencyKey, fingerprint, answer).catch((err) =>
-      deps.warn?.('could not remember idempotency key', err),
+    await rememberIdempotencyKey(db, cmd.tenant, cmd.table, idempotencyKey, fingerprint, answer).catch(
+      (err) => deps.warn?.('could not remember idempotency key', err),
     );
     return answer;
   };
@@ -63,7 +70,8 @@ export async function appendBatch(
     duplicate: (state) => duplicateAnswer(deps, key, state, req.events),
     async inLog(streamSeq) {
       const stored = await readBatchAt(bus, streamSeq);
-      if (!stored) throw new RetryAfterError('The log message of an earlier identical batch could not be read.');
+      if (!stored)
+        throw new RetryAfterError('The log message of an earlier identical batch could not be read.');
       return acceptedAnswer({
         seal: stored.envelope.seal,
         visibilityToken: toVisibilityToken(streamSeq),
@@ -86,7 +94,11 @@ export async function appendBatch(
         signature: signLogTag(deps.keyRing.current, { subject, body: data, ...headers }),
       });
       if (outcome.kind !== 'stored') return outcome;
-      heads?.set(key, { head: { seq: seal.seq, hash: seal.head_hash }, lastSealHash: seal.hash, lastSubjectSeq: outcome.streamSeq });
+      heads?.set(key, {
+        head: { seq: seal.seq, hash: seal.head_hash },
+        lastSealHash: seal.hash,
+        lastSubjectSeq: outcome.streamSeq,
+      });
       const answer = acceptedAnswer({
         seal,
         visibilityToken: toVisibilityToken(outcome.streamSeq),

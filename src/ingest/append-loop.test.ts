@@ -16,7 +16,11 @@ const extends1: Verdict = { duplicateCount: 0, newEvents: [{} as never] };
 const allDuplicate: Verdict = { duplicateCount: 3, newEvents: [] };
 
 /** Steps that follow a script and record what the loop asked for. */
-function scripted(script: { verify: ((s: SessionState) => Verdict)[]; publish?: PublishAttempt[]; reload?: SessionState[] }) {
+function scripted(script: {
+  verify: ((s: SessionState) => Verdict)[];
+  publish?: PublishAttempt[];
+  reload?: SessionState[];
+}) {
   const calls: string[] = [];
   const steps: AppendSteps = {
     async verify(s) {
@@ -49,12 +53,15 @@ const gap = () => {
 
 describe('appendLoop', () => {
   it('publishes once on a head that holds', async () => {
-    const { steps, calls } = scripted({ verify: [() => extends1], publish: [{ kind: 'stored', answer: answer('accepted', 'x') }] });
+    const { steps, calls } = scripted({
+      verify: [() => extends1],
+      publish: [{ kind: 'stored', answer: answer('accepted', 'x') }],
+    });
     expect(await appendLoop(steps, state(5))).toMatchObject({ status: 'accepted' });
     expect(calls).toEqual(['verify@5', 'publish@5']);
   });
 
-  it('judges a sequence error again on the log\'s head when the head came from the cache', async () => {
+  it("judges a sequence error again on the log's head when the head came from the cache", async () => {
     const { steps, calls } = scripted({
       verify: [gap, () => extends1],
       publish: [{ kind: 'stored', answer: answer('accepted', 'x') }],
@@ -82,7 +89,7 @@ describe('appendLoop', () => {
     expect(calls).toEqual(['verify@5(cached)']);
   });
 
-  it('publishes again on the log\'s head after losing the lock on a cached head', async () => {
+  it("publishes again on the log's head after losing the lock on a cached head", async () => {
     const { steps, calls } = scripted({
       verify: [() => extends1, () => extends1],
       publish: [{ kind: 'lost_race' }, { kind: 'stored', answer: answer('accepted', 'x') }],
@@ -115,7 +122,10 @@ describe('appendLoop', () => {
   });
 
   it('answers with the stored batch when the msg-id was seen inside the dedup window', async () => {
-    const { steps, calls } = scripted({ verify: [() => extends1], publish: [{ kind: 'duplicate', streamSeq: 42 }] });
+    const { steps, calls } = scripted({
+      verify: [() => extends1],
+      publish: [{ kind: 'duplicate', streamSeq: 42 }],
+    });
     expect(await appendLoop(steps, state(5))).toMatchObject({ note: 'by msg-id' });
     expect(calls).toEqual(['verify@5', 'publish@5', 'forget', 'inLog@42']);
   });

@@ -14,7 +14,8 @@ export async function duplicateAnswer(
 ): Promise<IngestAnswer> {
   const last = events[events.length - 1]!;
   const accepted = await findAcceptedEvent(deps.bus, deps.db, key, state, last.seq);
-  if (!accepted) throw new RetryAfterError(`Event ${last.seq} is accepted but not yet committed; retry shortly.`);
+  if (!accepted)
+    throw new RetryAfterError(`Event ${last.seq} is accepted but not yet committed; retry shortly.`);
   return acceptedAnswer({
     seal: accepted.seal,
     visibilityToken: accepted.visibilityToken,

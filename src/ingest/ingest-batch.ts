@@ -67,7 +67,11 @@ export async function ingestBatch(deps: IngestDeps, cmd: IngestCommand): Promise
   return finish(deps, answer, cmd.waitMs);
 }
 
-async function finish(deps: IngestDeps, answer: IngestAnswer, waitMs: number | undefined): Promise<IngestResult> {
+async function finish(
+  deps: IngestDeps,
+  answer: IngestAnswer,
+  waitMs: number | undefined,
+): Promise<IngestResult> {
   const httpStatus = answer.status === 'accepted' ? 202 : 200;
   if (waitMs === undefined || !deps.visibility) return { httpStatus, answer };
   const streamSeq = parseVisibilityToken(answer.visibility_token) ?? 0;

@@ -13,7 +13,11 @@ export interface SealBatchInput {
 }
 
 /** Seals the new events of a batch and encodes the one log message body that carries them. */
-export function sealBatch(key: SealKey, input: SealBatchInput, now = new Date()): { seal: Seal; data: Uint8Array } {
+export function sealBatch(
+  key: SealKey,
+  input: SealBatchInput,
+  now = new Date(),
+): { seal: Seal; data: Uint8Array } {
   const first = input.events[0]!;
   const last = input.events[input.events.length - 1]!;
   const seal = signSeal(

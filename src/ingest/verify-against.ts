@@ -22,7 +22,11 @@ export async function verifyAgainst(
       throw new RetryAfterError(`Event ${anchorSeq} is accepted but not yet committed; retry shortly.`);
     anchor = { seq: anchorSeq, hash: accepted.hash };
   }
-  const verdict = whenCanonical(batch.events, () => verifyBatch(batch, state.head, anchor, canonicalPayloads), invalid);
+  const verdict = whenCanonical(
+    batch.events,
+    () => verifyBatch(batch, state.head, anchor, canonicalPayloads),
+    invalid,
+  );
   if (verdict.ok) return verdict;
   const extras = verdict.code.startsWith('sequence_')
     ? headExtras(state.head)

@@ -38,6 +38,9 @@ export async function loadOrCreateKeyRing(dir: string): Promise<KeyRing> {
 /** Loads the existing seal key ring in `dir`; never creates one (the committer thread, read commands). */
 export async function loadKeyRing(dir: string): Promise<KeyRing> {
   const file = await readKeyRingFile(dir);
-  if (file === null) throw new Error(`no seal key ring in ${dir} (CHAINLAKE_KEYS_DIR): start \`chainlake serve\` once to create it`);
+  if (file === null)
+    throw new Error(
+      `no seal key ring in ${dir} (CHAINLAKE_KEYS_DIR): start \`chainlake serve\` once to create it`,
+    );
   return keyRingFromFile(dir, file);
 }

@@ -58,13 +58,21 @@ export async function readLakeRecords(
     const seq = Number(row.seq);
     const id = `${seq}/${row.kind}`;
     if (seen.has(id)) {
-      problems.push({ seq, code: 'lake_duplicate_row', detail: `the lake holds ${row.kind} ${seq} more than once` });
+      problems.push({
+        seq,
+        code: 'lake_duplicate_row',
+        detail: `the lake holds ${row.kind} ${seq} more than once`,
+      });
       continue;
     }
     seen.add(id);
     const text = tsText.get(id);
     if (text === undefined || micros(text) !== row.ts) {
-      problems.push({ seq, code: 'lake_ts_mismatch', detail: `${row.kind} ${seq}: the lake's ts differs from the committed one` });
+      problems.push({
+        seq,
+        code: 'lake_ts_mismatch',
+        detail: `${row.kind} ${seq}: the lake's ts differs from the committed one`,
+      });
     }
     records.push({
       seq,

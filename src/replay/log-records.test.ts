@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH, canonicalJson, hashEvent, sealKeyFromSeed, signLogTag, type ClientEvent } from '../chain/index.js';
+import {
+  GENESIS_HASH,
+  canonicalJson,
+  hashEvent,
+  sealKeyFromSeed,
+  signLogTag,
+  type ClientEvent,
+} from '../chain/index.js';
 import { HEADERS, type LogMessage } from '../bus/index.js';
 import { decodeMessage } from '../commit/decode-message.js';
 import { sealBatch } from '../ingest/seal-batch.js';
@@ -24,13 +31,27 @@ function chain(): ClientEvent[] {
 
 function logMessage(subject: string, data: Uint8Array, signature?: string): LogMessage {
   const headers: Record<string, string | undefined> = { [HEADERS.signature]: signature };
-  return { streamSeq: 42, subject, data, time: new Date(), deliveryCount: 1, header: (n: string) => headers[n] } as unknown as LogMessage;
+  return {
+    streamSeq: 42,
+    subject,
+    data,
+    time: new Date(),
+    deliveryCount: 1,
+    header: (n: string) => headers[n],
+  } as unknown as LogMessage;
 }
 
 describe('one mapping from a log message to its records', () => {
   const events = chain();
   const payloadJcs = events.map((e) => canonicalJson(e.payload));
-  const { seal, data } = sealBatch(key, { tenant: 'acme', table: 't', sessionId: 's', events, payloadJcs, prevSealHash: GENESIS_HASH });
+  const { seal, data } = sealBatch(key, {
+    tenant: 'acme',
+    table: 't',
+    sessionId: 's',
+    events,
+    payloadJcs,
+    prevSealHash: GENESIS_HASH,
+  });
   const subject = 'cl.events.acme.t.s';
 
   it('cuts each payload from the body as the exact JCS text that was hashed', () => {
@@ -40,11 +61,25 @@ describe('one mapping from a log message to its records', () => {
   });
 
   it('gives the committer and replay from the log the same lines', () => {
-    const committed = decodeMessage({ prefix: 'cl', keys, verify: 'full' }, logMessage(subject, data, signLogTag(key, { subject, body: data })));
-    const fromLog = batchRecords({ tenant: 'acme', table: 't', sessionId: 's' }, 'v1.42', decodeLogBody(Buffer.from(data).toString('utf8'), true));
+    const committed = decodeMessage(
+      { prefix: 'cl', keys, verify: 'full' },
+      logMessage(subject, data, signLogTag(key, { subject, body: data })),
+    );
+    const fromLog = batchRecords(
+      { tenant: 'acme', table: 't', sessionId: 's' },
+      'v1.42',
+      decodeLogBody(Buffer.from(data).toString('utf8'), true),
+    );
     expect(fromLog.lines).toBe(committed.batch.lines);
-    const lines = fromLog.lines.trimEnd().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => [l.kind, l.seq])).toEqual([['event', 1], ['event', 2], ['seal', 2]]);
+    const lines = fromLog.lines
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.kind, l.seq])).toEqual([
+      ['event', 1],
+      ['event', 2],
+      ['seal', 2],
+    ]);
     expect(lines[2]).toEqual({ kind: 'seal', ...seal });
   });
 
@@ -56,7 +91,9 @@ describe('one mapping from a log message to its records', () => {
   it('drops members a seal does not have in contract §3', () => {
     const body = decodeLogBody(Buffer.from(data).toString('utf8'), true);
     const withExtra = { ...body, seal: { ...body.seal, extra: 1 } as typeof seal };
-    expect(batchRecords({ tenant: 'acme', table: 't', sessionId: 's' }, 'v1.1', withExtra).sealJcs).toBe(canonicalJson(seal));
+    expect(batchRecords({ tenant: 'acme', table: 't', sessionId: 's' }, 'v1.1', withExtra).sealJcs).toBe(
+      canonicalJson(seal),
+    );
   });
 
   it('rejects a message without the gatekeeper tag, or with a tag over other bytes, or on another subject', () => {

@@ -13,11 +13,20 @@ export async function* replayFromLog(bus: Bus, k: SessionKey, afterSeq = 0): Asy
     let lines: string;
     try {
       const body = decodeLogBody(new TextDecoder().decode(batch.data), batch.signed);
-      lines = batchRecords({ tenant: k.tenant, table: k.table, sessionId: k.sessionId }, toVisibilityToken(batch.streamSeq), body).lines;
+      lines = batchRecords(
+        { tenant: k.tenant, table: k.table, sessionId: k.sessionId },
+        toVisibilityToken(batch.streamSeq),
+        body,
+      ).lines;
     } catch (err) {
       throw new Error(`log message ${batch.streamSeq} is not a batch envelope`, { cause: err });
     }
-    if (afterSeq > 0) lines = lines.split('\n').filter((l) => l !== '' && (JSON.parse(l) as { seq: number }).seq > afterSeq).map((l) => l + '\n').join('');
+    if (afterSeq > 0)
+      lines = lines
+        .split('\n')
+        .filter((l) => l !== '' && (JSON.parse(l) as { seq: number }).seq > afterSeq)
+        .map((l) => l + '\n')
+        .join('');
     if (lines.length > 0) yield lines;
   }
 }

@@ -57,7 +57,12 @@ export async function readLines(db: Db, k: SessionKey, range: RecordRange): Prom
 }
 
 /** The replay lines of a range of any size, in stored order and in chunks, through a server-side cursor. */
-export async function* streamLines(db: Db, k: SessionKey, range: RecordRange, chunkRows = 20): AsyncGenerator<string> {
+export async function* streamLines(
+  db: Db,
+  k: SessionKey,
+  range: RecordRange,
+  chunkRows = 20,
+): AsyncGenerator<string> {
   for await (const rows of rangeQuery(db, k, range).cursor(chunkRows)) {
     let text = '';
     for (const row of rows) text += sliceBatch(row, range);

@@ -21,7 +21,8 @@ export interface ReplayStream {
 export async function replayStream(deps: ReplayDeps, k: SessionKey, q: StreamQuery): Promise<ReplayStream> {
   const watermark = await watermarkOf(deps);
   await assertSessionExists(deps, k);
-  const upToSeq = q.limit === undefined ? null : (await pageEnd(deps.db, k, q.afterSeq, q.limit, watermark)).upToSeq;
+  const upToSeq =
+    q.limit === undefined ? null : (await pageEnd(deps.db, k, q.afterSeq, q.limit, watermark)).upToSeq;
   return {
     watermark: toVisibilityToken(watermark),
     chunks: streamLines(deps.db, k, { afterSeq: q.afterSeq, upToSeq, watermark }),

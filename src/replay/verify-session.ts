@@ -62,7 +62,11 @@ export async function verifySession(
         records.push(record);
         if (record.kind === 'seal' && record.tenant !== k.tenant) {
           const seq = Number(record.seq) || 0;
-          problems.push({ seq, code: 'seal_context_mismatch', detail: `seal ${seq} is not of tenant ${k.tenant}` });
+          problems.push({
+            seq,
+            code: 'seal_context_mismatch',
+            detail: `seal ${seq} is not of tenant ${k.tenant}`,
+          });
         }
       } catch {
         records.push(line); // as the offline verifier does: reported as invalid_record
@@ -88,7 +92,12 @@ export async function verifyLakeSession(
 }
 
 /** Parquet rows keep the seal's columns beside its payload: those copies are checked too. */
-function verifyRows(k: SessionKey, rows: StoredRecord[], keys: Map<string, KeyObject>, extra: ChainProblem[] = []): ChainReport {
+function verifyRows(
+  k: SessionKey,
+  rows: StoredRecord[],
+  keys: Map<string, KeyObject>,
+  extra: ChainProblem[] = [],
+): ChainReport {
   const records: unknown[] = [];
   const rowProblems: ChainProblem[] = [...extra];
   for (const row of rows) {

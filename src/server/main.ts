@@ -11,7 +11,12 @@ import { readLag, readWatermark, watchVisibility } from '../lake/index.js';
 import { HeadCache, type IngestDeps } from '../ingest/index.js';
 import { loadKeyRing, loadOrCreateKeyRing, type KeyRing } from '../keys/index.js';
 import { createLog, errorText, type Log } from '../log.js';
-import { createMetrics, sampleWriteToVisible, type CommitObservation, type Metrics } from '../metrics/index.js';
+import {
+  createMetrics,
+  sampleWriteToVisible,
+  type CommitObservation,
+  type Metrics,
+} from '../metrics/index.js';
 import { readLogSize, startRetention } from '../retention/index.js';
 import { createObjectStore, type ObjectStore } from '../store/index.js';
 import { gatekeeperLease, startGatekeeper, startIngestService, type GatekeeperHooks } from '../nats/index.js';
@@ -296,7 +301,11 @@ export async function startServer(
 }
 
 /** The HTTP server with chainlake's edge (timeouts, 100-continue, readable early answers). */
-function listen(fetch: Parameters<typeof createHttpServer>[0], config: Config, port: number): Promise<Server> {
+function listen(
+  fetch: Parameters<typeof createHttpServer>[0],
+  config: Config,
+  port: number,
+): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createHttpServer(fetch, config.http);
     server.once('error', reject);

@@ -48,7 +48,14 @@ export async function startCommitterThread(
       w.once('exit', (code) => {
         if (stopping) return;
         log('error', 'committer thread exited; restarting', { code });
-        setTimeout(() => void spawn().then((next) => (worker = next), () => undefined), RESTART_DELAY_MS);
+        setTimeout(
+          () =>
+            void spawn().then(
+              (next) => (worker = next),
+              () => undefined,
+            ),
+          RESTART_DELAY_MS,
+        );
       });
     });
   worker = await spawn();

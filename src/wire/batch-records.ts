@@ -26,7 +26,8 @@ export function batchRecords(place: BatchPlace, visibilityToken: string, body: L
   const sealJcs = canonicalJson(sealFields(body.seal));
   let lines = '';
   for (let i = 0; i < body.events.length; i++) {
-    lines += eventLine(place.table, place.sessionId, body.events[i]!, body.payloadJcs[i]!, visibilityToken) + '\n';
+    lines +=
+      eventLine(place.table, place.sessionId, body.events[i]!, body.payloadJcs[i]!, visibilityToken) + '\n';
   }
   lines += sealLine(sealJcs) + '\n';
   return { ...place, ...body, visibilityToken, sealJcs, lines };

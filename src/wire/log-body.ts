@@ -34,7 +34,11 @@ export function sealFields(s: Seal): Seal {
  * The body of one log message (docs/contract.md §5) `{"events":[…],"seal":…}`, assembled from the payloads'
  * JCS texts that ingest hashed: no second serialisation of the events' objects.
  */
-export function encodeLogBody(events: readonly ClientEvent[], payloadJcs: readonly string[], seal: Seal): string {
+export function encodeLogBody(
+  events: readonly ClientEvent[],
+  payloadJcs: readonly string[],
+  seal: Seal,
+): string {
   let text = '{"events":[';
   for (let i = 0; i < events.length; i++) {
     const ev = events[i]!;

@@ -24,7 +24,10 @@ afterEach(async () => {
 
 async function setup(label: string): Promise<TestStack> {
   const s = await startTestStack(label, { roles: ['api'] });
-  const res = await s.request('/v1/tables', { method: 'POST', json: { name: TABLE, columns: [{ name: 'n', type: 'int64' }] } });
+  const res = await s.request('/v1/tables', {
+    method: 'POST',
+    json: { name: TABLE, columns: [{ name: 'n', type: 'int64' }] },
+  });
   expect(res.status).toBe(201);
   return s;
 }
@@ -48,17 +51,32 @@ async function ingestSession(s: TestStack, i: number): Promise<void> {
 
 /** Every answered batch is committed exactly once in Postgres and across the latest snapshot's files. */
 async function expectExactlyOnce(s: TestStack): Promise<void> {
-  const counts = await eventually(async () => {
-    const c = await lakeCounts(s, TABLE);
-    return c.postgres >= EXPECTED && c.parquet >= EXPECTED ? c : false;
-  }, 30_000, 'all records committed');
-  expect(counts).toEqual({ postgres: EXPECTED, postgresDistinct: EXPECTED, parquet: EXPECTED, parquetDistinct: EXPECTED });
+  const counts = await eventually(
+    async () => {
+      const c = await lakeCounts(s, TABLE);
+      return c.postgres >= EXPECTED && c.parquet >= EXPECTED ? c : false;
+    },
+    30_000,
+    'all records committed',
+  );
+  expect(counts).toEqual({
+    postgres: EXPECTED,
+    postgresDistinct: EXPECTED,
+    parquet: EXPECTED,
+    parquetDistinct: EXPECTED,
+  });
   // Every leased message was settled: nothing pending, nothing waiting for an ack.
-  await eventually(async () => {
-    const info = await s.bus.jsm.consumers.info(s.bus.names.eventsStream, s.bus.names.committerDurable);
-    return info.num_pending === 0 && info.num_ack_pending === 0;
-  }, 30_000, 'consumer drained');
-  const wm = (await (await s.request(`/v1/tables/${TABLE}/watermark`)).json()) as { lag: { messages: number } };
+  await eventually(
+    async () => {
+      const info = await s.bus.jsm.consumers.info(s.bus.names.eventsStream, s.bus.names.committerDurable);
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    },
+    30_000,
+    'consumer drained',
+  );
+  const wm = (await (await s.request(`/v1/tables/${TABLE}/watermark`)).json()) as {
+    lag: { messages: number };
+  };
   expect(wm.lag.messages).toBe(0);
 }
 
@@ -97,7 +115,8 @@ describe('commit protocol under crashes', () => {
     stack = await setup('zombie');
     child = await spawnChainlake({ ...envOf(stack.config), CRASH_POINT: 'afterParquet', PAUSE_MS: '1500' });
     await ingestAll(stack);
-    const inHand = (await child.waitFor((m) => m.type === 'hook', 20_000, 'the afterParquet hook')).seqs as number[];
+    const inHand = (await child.waitFor((m) => m.type === 'hook', 20_000, 'the afterParquet hook'))
+      .seqs as number[];
     child.signal('SIGSTOP'); // the zombie: holds its lease but can no longer extend it
 
     // The new owner gets the redelivery once the lease lapses, claims it, and holds before its commit
@@ -109,7 +128,11 @@ describe('commit protocol under crashes', () => {
         afterParquet: async (seqs) => {
           if (zombieVerdict || !seqs.some((s) => inHand.includes(s))) return;
           zombie.signal('SIGCONT');
-          zombieVerdict = await zombie.waitFor((m) => m.type === 'commit', 20_000, "the zombie's commit attempt");
+          zombieVerdict = await zombie.waitFor(
+            (m) => m.type === 'commit',
+            20_000,
+            "the zombie's commit attempt",
+          );
         },
       },
     });

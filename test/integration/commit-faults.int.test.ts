@@ -30,7 +30,10 @@ const chainOf = (session: string) => {
 };
 
 function ingest(s: TestStack, session: string, from: number, to: number, query = '') {
-  return s.request(`/v1/ingest/${TABLE}${query}`, { method: 'POST', json: { session_id: session, events: chainOf(session).slice(from, to) } });
+  return s.request(`/v1/ingest/${TABLE}${query}`, {
+    method: 'POST',
+    json: { session_id: session, events: chainOf(session).slice(from, to) },
+  });
 }
 
 async function createTable(s: TestStack) {
@@ -44,11 +47,20 @@ async function metric(s: TestStack, name: string): Promise<number> {
 }
 
 async function expectAllCommitted(s: TestStack, records: number) {
-  const counts = await eventually(async () => {
-    const c = await lakeCounts(s, TABLE).catch(() => null);
-    return c && c.postgres >= records && c.parquet >= records ? c : false;
-  }, 45_000, `${records} records committed`);
-  expect(counts).toEqual({ postgres: records, postgresDistinct: records, parquet: records, parquetDistinct: records });
+  const counts = await eventually(
+    async () => {
+      const c = await lakeCounts(s, TABLE).catch(() => null);
+      return c && c.postgres >= records && c.parquet >= records ? c : false;
+    },
+    45_000,
+    `${records} records committed`,
+  );
+  expect(counts).toEqual({
+    postgres: records,
+    postgresDistinct: records,
+    parquet: records,
+    parquetDistinct: records,
+  });
 }
 
 describe('committer under dependency faults', () => {
@@ -56,7 +68,8 @@ describe('committer under dependency faults', () => {
     pg = await startPgServer();
     stack = await startTestStack('pgdown', { env: { DATABASE_URL: pg.url('chainlake_faults') } });
     await createTable(stack);
-    for (let i = 0; i < SESSIONS; i++) expect((await ingest(stack, `pg-${i}`, 0, 10, '?wait_for_visibility=true')).status).toBe(200);
+    for (let i = 0; i < SESSIONS; i++)
+      expect((await ingest(stack, `pg-${i}`, 0, 10, '?wait_for_visibility=true')).status).toBe(200);
 
     await pg.stop();
     for (let i = 0; i < SESSIONS; i++) expect((await ingest(stack, `pg-${i}`, 10, 20)).status).toBe(202);
@@ -80,7 +93,8 @@ describe('committer under dependency faults', () => {
     await rename(lake, `${lake}.away`);
     await writeFile(lake, 'not a directory'); // every write under it now fails with ENOTDIR
 
-    for (let i = 0; i < SESSIONS; i++) expect((await ingest(stack, `st-${i}`, i === 0 ? 10 : 0, 20)).status).toBe(202);
+    for (let i = 0; i < SESSIONS; i++)
+      expect((await ingest(stack, `st-${i}`, i === 0 ? 10 : 0, 20)).status).toBe(202);
     await eventually(async () => (await metric(stack!, 'chainlake_commit_naks_total')) > 0, 20_000, 'a nak');
     const ready = (await (await stack.request('/readyz')).json()) as Json;
     expect(ready.checks.object_store).toMatch(/^failing/);
@@ -109,11 +123,15 @@ describe('committer under dependency faults', () => {
     }
     await expectAllCommitted(stack, SESSIONS * 42);
     const wm = (await (await stack.request(`/v1/tables/${TABLE}/watermark`)).json()) as Json;
-    const snapshot = (await (await stack.request(`/v1/tables/${TABLE}/snapshots/${wm.snapshot_id}`)).json()) as Json;
-    expect(snapshot.files[0].url).toMatch(new RegExp(`^s3://${s3.bucket}/lake/default/${TABLE}/date=\\d{4}-\\d{2}-\\d{2}/`));
+    const snapshot = (await (
+      await stack.request(`/v1/tables/${TABLE}/snapshots/${wm.snapshot_id}`)
+    ).json()) as Json;
+    expect(snapshot.files[0].url).toMatch(
+      new RegExp(`^s3://${s3.bucket}/lake/default/${TABLE}/date=\\d{4}-\\d{2}-\\d{2}/`),
+    );
   });
 
-  it('refuses to commit a re-created stream with the old stream\'s watermark', async () => {
+  it("refuses to commit a re-created stream with the old stream's watermark", async () => {
     stack = await startTestStack('recreated');
     await createTable(stack);
     expect((await ingest(stack, 're-0', 0, 5, '?wait_for_visibility=true')).status).toBe(200);
@@ -123,4 +141,3 @@ describe('committer under dependency faults', () => {
     await stack.restart(['api']); // leave a running stack for stop()
   });
 });
-

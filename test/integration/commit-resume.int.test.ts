@@ -32,7 +32,10 @@ describe('commits after nats-server is killed under load', () => {
     let accepted = 0;
     let lastToken = 0;
     const send = async (i: number, events: ClientEvent[]) =>
-      stack.request(`/v1/ingest/${TABLE}`, { method: 'POST', json: { session_id: i < 0 ? 'probe' : `s${i}`, events } });
+      stack.request(`/v1/ingest/${TABLE}`, {
+        method: 'POST',
+        json: { session_id: i < 0 ? 'probe' : `s${i}`, events },
+      });
     const producer = async (i: number) => {
       while (running && next[i]! < 400) {
         const res = await send(i, chains[i]!.slice(next[i], next[i]! + BATCH)).catch(() => null);
@@ -52,13 +55,24 @@ describe('commits after nats-server is killed under load', () => {
     await nats.restart();
     // Reconnected once ingest is answered again; from then on the watermark must move within 2 s.
     const probe = makeTestChain(TABLE, 'probe', 1);
-    await eventually(async () => (await send(-1, probe).catch(() => null))?.status !== 503, 30_000, 'ingest after the restart');
+    await eventually(
+      async () => (await send(-1, probe).catch(() => null))?.status !== 503,
+      30_000,
+      'ingest after the restart',
+    );
     const reconnected = Date.now();
-    const wm = async () => Number(((await (await stack.request(`/v1/tables/${TABLE}/watermark`)).json()) as Json).watermark.split('.')[1]);
+    const wm = async () =>
+      Number(
+        ((await (await stack.request(`/v1/tables/${TABLE}/watermark`)).json()) as Json).watermark.split(
+          '.',
+        )[1],
+      );
     const before = await wm();
     await eventually(async () => (await wm()) > before, 10_000, 'the watermark moves');
     const resumedMs = Date.now() - reconnected;
-    console.log(`commit-resume: commits resumed ${resumedMs} ms after the reconnect (watermark ${before} → ${await wm()})`);
+    console.log(
+      `commit-resume: commits resumed ${resumedMs} ms after the reconnect (watermark ${before} → ${await wm()})`,
+    );
     expect(resumedMs).toBeLessThan(2_000);
 
     running = false;

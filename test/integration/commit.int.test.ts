@@ -49,31 +49,57 @@ describe('committer', () => {
 
     const snaps = (await (await stack.request(`/v1/tables/${TABLE}/snapshots`)).json()) as Json;
     expect(snaps.snapshots[0]).toMatchObject({ snapshot_id: wm.snapshot_id, total_rows: 31 });
-    const snapshot = (await (await stack.request(`/v1/tables/${TABLE}/snapshots/${wm.snapshot_id}`)).json()) as Json;
+    const snapshot = (await (
+      await stack.request(`/v1/tables/${TABLE}/snapshots/${wm.snapshot_id}`)
+    ).json()) as Json;
     expect(snapshot.files).toHaveLength(snapshot.total_files);
     expect(snapshot.files[0].url).toMatch(/^file:\/\//);
 
     const rows = await readLatestSnapshotRows(stack, TABLE);
     const events = rows.filter((r) => r.kind === 'event' && r.session_id === 'golden');
     expect(events.map((r) => Number(r.seq))).toEqual(chain.map((e) => e.seq));
-    expect(events[0]).toMatchObject({ type: 'llm.call', hash: chain[0]!.hash, n: 1n, text: 'event 1', visibility_token: answer.visibility_token });
+    expect(events[0]).toMatchObject({
+      type: 'llm.call',
+      hash: chain[0]!.hash,
+      n: 1n,
+      text: 'event 1',
+      visibility_token: answer.visibility_token,
+    });
     const seal = rows.find((r) => r.kind === 'seal' && r.session_id === 'golden');
-    expect(seal).toMatchObject({ type: 'CHAIN_SEAL', seq: 30n, hash: answer.seal.hash, prev_hash: answer.seal.prev_seal_hash });
+    expect(seal).toMatchObject({
+      type: 'CHAIN_SEAL',
+      seq: 30n,
+      hash: answer.seal.hash,
+      prev_hash: answer.seal.prev_seal_hash,
+    });
 
     const info = (await (await stack.request(`/v1/tables/${TABLE}/sessions/golden`)).json()) as Json;
-    expect(info).toMatchObject({ committed_head: { seq: 30 }, accepted_head: { seq: 30 }, event_count: 30, seal_count: 1 });
+    expect(info).toMatchObject({
+      committed_head: { seq: 30 },
+      accepted_head: { seq: 30 },
+      event_count: 30,
+      seal_count: 1,
+    });
   });
 
   it('answers 202 accepted with visible false when the wait times out', async () => {
     await stack.restart(['api']);
     try {
-      const res = await ingest('no-committer', makeTestChain(TABLE, 'no-committer', 2), '?wait_for_visibility=true&timeout_ms=300');
+      const res = await ingest(
+        'no-committer',
+        makeTestChain(TABLE, 'no-committer', 2),
+        '?wait_for_visibility=true&timeout_ms=300',
+      );
       expect(res.status).toBe(202);
       expect(await res.json()).toMatchObject({ status: 'accepted', visible: false });
     } finally {
       await stack.restart(['api', 'committer']);
     }
-    await eventually(async () => ((await lakeCounts(stack, TABLE)).postgres >= 31 + 3 ? true : false), 20_000, 'catch-up commit');
+    await eventually(
+      async () => ((await lakeCounts(stack, TABLE)).postgres >= 31 + 3 ? true : false),
+      20_000,
+      'catch-up commit',
+    );
   });
 
   it('commits many sessions exactly once, readable by DuckDB as well', async () => {
@@ -90,12 +116,19 @@ describe('committer', () => {
       const c = await lakeCounts(stack, TABLE);
       return c.postgres === expected && c.parquet === expected ? c : false;
     });
-    expect(counts).toEqual({ postgres: expected, postgresDistinct: expected, parquet: expected, parquetDistinct: expected });
+    expect(counts).toEqual({
+      postgres: expected,
+      postgresDistinct: expected,
+      parquet: expected,
+      parquetDistinct: expected,
+    });
 
     const dir = await mkdtemp(join(tmpdir(), 'chainlake-duck-'));
     try {
       const wm = (await (await stack.request(`/v1/tables/${TABLE}/watermark`)).json()) as Json;
-      const snapshot = (await (await stack.request(`/v1/tables/${TABLE}/snapshots/${wm.snapshot_id}`)).json()) as Json;
+      const snapshot = (await (
+        await stack.request(`/v1/tables/${TABLE}/snapshots/${wm.snapshot_id}`)
+      ).json()) as Json;
       const paths: string[] = [];
       for (const [i, f] of (snapshot.files as { key: string }[]).entries()) {
         const p = join(dir, `${i}.parquet`);
@@ -111,7 +144,12 @@ describe('committer', () => {
          from read_parquet([${list}]) where session_id like 'many-%'`,
       );
       const [row] = reader.getRowObjects();
-      expect(row).toMatchObject({ n: 8 * 44, d: 8 * 44, ts_type: 'TIMESTAMP WITH TIME ZONE', n_sum: BigInt(8 * ((40 * 41) / 2)) });
+      expect(row).toMatchObject({
+        n: 8 * 44,
+        d: 8 * 44,
+        ts_type: 'TIMESTAMP WITH TIME ZONE',
+        n_sum: BigInt(8 * ((40 * 41) / 2)),
+      });
       conn.closeSync();
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -128,6 +166,7 @@ describe('committer', () => {
     expect(text).toMatch(/chainlake_commit_rows_total [1-9]\d*/);
     expect(text).toMatch(/chainlake_lag_messages 0/);
     expect(text).toMatch(/chainlake_watermark_seq [1-9]\d*/);
-    for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(/^chainlake_/);
+    for (const line of text.split('\n').filter((l) => l && !l.startsWith('#')))
+      expect(line).toMatch(/^chainlake_/);
   });
 });

@@ -14,16 +14,24 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 describe('the committer thread', () => {
-  it('commits what the api accepts, and its commits show in the main thread\'s metrics', async () => {
+  it("commits what the api accepts, and its commits show in the main thread's metrics", async () => {
     const chain = makeTestChain(TABLE, 'threaded', 30);
-    for (const [from, to] of [[0, 10], [10, 30]] as const) {
+    for (const [from, to] of [
+      [0, 10],
+      [10, 30],
+    ] as const) {
       const res = await stack.request(`/v1/ingest/${TABLE}?wait_for_visibility=true&timeout_ms=20000`, {
         method: 'POST',
         json: { session_id: 'threaded', events: chain.slice(from, to) },
       });
       expect(res.status).toBe(200);
     }
-    expect(await lakeCounts(stack, TABLE)).toEqual({ postgres: 32, postgresDistinct: 32, parquet: 32, parquetDistinct: 32 });
+    expect(await lakeCounts(stack, TABLE)).toEqual({
+      postgres: 32,
+      postgresDistinct: 32,
+      parquet: 32,
+      parquetDistinct: 32,
+    });
     const text = await (await stack.request('/metrics')).text();
     expect(text).toMatch(/^chainlake_commit_rows_total 32$/m);
   });

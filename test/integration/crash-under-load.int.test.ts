@@ -48,7 +48,11 @@ async function produce(p: Producer, url: string, stop: () => boolean): Promise<v
       res = await fetch(`${url}/v1/ingest/${TABLE}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ session_id: p.session, idempotency_key: `${p.session}:${from + 1}`, events: p.chain.slice(from, to) }),
+        body: JSON.stringify({
+          session_id: p.session,
+          idempotency_key: `${p.session}:${from + 1}`,
+          events: p.chain.slice(from, to),
+        }),
         signal: AbortSignal.timeout(10_000),
       });
     } catch {
@@ -82,15 +86,25 @@ describe('kill -9 at random points under load', () => {
     expect(producers.every((p) => p.acked === EVENTS)).toBe(true);
 
     const expectedEvents = SESSIONS * EVENTS;
-    await eventually(async () => {
-      const [row] = await stack.running.services.db.sql<{ n: string }[]>`
+    await eventually(
+      async () => {
+        const [row] = await stack.running.services.db.sql<{ n: string }[]>`
         select count(*)::text as n from records where kind = 'event'`;
-      return Number(row!.n) >= expectedEvents;
-    }, 60_000, 'every event committed');
-    await eventually(async () => {
-      const wm = (await (await fetch(`${url}/v1/tables/${TABLE}/watermark`)).json()) as { lag: { messages: number } };
-      return wm.lag.messages === 0;
-    }, 60_000, 'no lag');
+        return Number(row!.n) >= expectedEvents;
+      },
+      60_000,
+      'every event committed',
+    );
+    await eventually(
+      async () => {
+        const wm = (await (await fetch(`${url}/v1/tables/${TABLE}/watermark`)).json()) as {
+          lag: { messages: number };
+        };
+        return wm.lag.messages === 0;
+      },
+      60_000,
+      'no lag',
+    );
 
     // Each session holds exactly seqs 1..EVENTS once, and its seals cover them without overlap.
     const db = stack.running.services.db;
@@ -115,6 +129,8 @@ describe('kill -9 at random points under load', () => {
     expect(counts.parquetDistinct).toBe(counts.postgres);
     const answered = producers.reduce((n, p) => n + p.answers.length, 0);
     const duplicates = producers.reduce((n, p) => n + p.answers.filter((a) => a.status === 200).length, 0);
-    console.info(`crash-under-load: ${ROUNDS} kills, ${answered} answered batches (${duplicates} re-sends answered duplicate), 0 lost, 0 duplicated`);
+    console.info(
+      `crash-under-load: ${ROUNDS} kills, ${answered} answered batches (${duplicates} re-sends answered duplicate), 0 lost, 0 duplicated`,
+    );
   });
 });

@@ -136,16 +136,33 @@ describe('POST /v1/ingest/{table}', () => {
     const reused = await expectNothingWritten(() => ingest('s-idem-2', other, { idempotency_key: 'k-1' }));
     expect(reused.status).toBe(409);
     // Contract v1.1: with expected_seq and head of the session named in the refused body.
-    expect(await problemOf(reused)).toMatchObject({ code: 'idempotency_key_reused', expected_seq: 1, head: null });
-    const onKnown = await expectNothingWritten(() => ingest('s-idem', makeTestChain(TABLE, 's-idem', 7).slice(5), { idempotency_key: 'k-1' }));
-    expect(await problemOf(onKnown)).toMatchObject({ code: 'idempotency_key_reused', expected_seq: 6, head: { seq: 5, hash: chain[4]!.hash } });
+    expect(await problemOf(reused)).toMatchObject({
+      code: 'idempotency_key_reused',
+      expected_seq: 1,
+      head: null,
+    });
+    const onKnown = await expectNothingWritten(() =>
+      ingest('s-idem', makeTestChain(TABLE, 's-idem', 7).slice(5), { idempotency_key: 'k-1' }),
+    );
+    expect(await problemOf(onKnown)).toMatchObject({
+      code: 'idempotency_key_reused',
+      expected_seq: 6,
+      head: { seq: 5, hash: chain[4]!.hash },
+    });
   });
 
   it('answers 409 sequence_conflict with head null when event 1 of a new session does not link to 64 zeros', async () => {
     const bad = { ...makeTestChain(TABLE, 's-genesis', 1)[0]!, prev_hash: 'b'.repeat(64) };
-    const res = await expectNothingWritten(() => ingest('s-genesis', [{ ...bad, hash: hashEvent(TABLE, 's-genesis', bad) }]));
+    const res = await expectNothingWritten(() =>
+      ingest('s-genesis', [{ ...bad, hash: hashEvent(TABLE, 's-genesis', bad) }]),
+    );
     expect(res.status).toBe(409);
-    expect(await problemOf(res)).toMatchObject({ code: 'sequence_conflict', seq: 1, expected_seq: 1, head: null });
+    expect(await problemOf(res)).toMatchObject({
+      code: 'sequence_conflict',
+      seq: 1,
+      expected_seq: 1,
+      head: null,
+    });
   });
 
   it('answers 400 hash_mismatch for a tampered event and writes nothing', async () => {
@@ -307,19 +324,37 @@ describe('POST /v1/ingest/{table}', () => {
     const other = await startServer(stack.config, ['api'], { log: createLog('error') });
     try {
       const chain = makeTestChain(TABLE, 's-two', 40);
-      const via = [stack.request.bind(stack), (path: string, init: { method: string; json: unknown }) =>
-        Promise.resolve(other.app!.request(path, { method: init.method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.json) }))];
+      const via = [
+        stack.request.bind(stack),
+        (path: string, init: { method: string; json: unknown }) =>
+          Promise.resolve(
+            other.app!.request(path, {
+              method: init.method,
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(init.json),
+            }),
+          ),
+      ];
       for (let i = 0; i < 4; i++) {
         // Each process's cached head is stale every other turn: the answer must not be.
-        const res = await via[i % 2]!(`/v1/ingest/${TABLE}`, { method: 'POST', json: { session_id: 's-two', events: chain.slice(i * 10, i * 10 + 10) } });
+        const res = await via[i % 2]!(`/v1/ingest/${TABLE}`, {
+          method: 'POST',
+          json: { session_id: 's-two', events: chain.slice(i * 10, i * 10 + 10) },
+        });
         expect(res.status).toBe(202);
         expect(((await res.json()) as Json).head.seq).toBe(i * 10 + 10);
       }
       // A re-send through the stale process is still a duplicate, and a fork still a conflict.
-      const again = await via[1]!(`/v1/ingest/${TABLE}`, { method: 'POST', json: { session_id: 's-two', events: chain.slice(30, 40) } });
+      const again = await via[1]!(`/v1/ingest/${TABLE}`, {
+        method: 'POST',
+        json: { session_id: 's-two', events: chain.slice(30, 40) },
+      });
       expect(again.status).toBe(200);
       const fork = makeTestChain(TABLE, 's-two', 1, { seq: 40, hash: 'c'.repeat(64) });
-      const conflict = await via[0]!(`/v1/ingest/${TABLE}`, { method: 'POST', json: { session_id: 's-two', events: fork } });
+      const conflict = await via[0]!(`/v1/ingest/${TABLE}`, {
+        method: 'POST',
+        json: { session_id: 's-two', events: fork },
+      });
       expect(conflict.status).toBe(409);
       expect(((await conflict.json()) as Json).head).toEqual({ seq: 40, hash: chain[39]!.hash });
     } finally {
@@ -327,4 +362,3 @@ describe('POST /v1/ingest/{table}', () => {
     }
   });
 });
-

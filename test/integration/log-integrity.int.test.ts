@@ -21,7 +21,9 @@ async function ingest(stack: TestStack, session: string, count: number) {
 }
 
 const watermarkSeq = async (stack: TestStack) =>
-  Number(((await (await stack.request(`/v1/tables/${TABLE}/watermark`)).json()) as Json).watermark.split('.')[1]);
+  Number(
+    ((await (await stack.request(`/v1/tables/${TABLE}/watermark`)).json()) as Json).watermark.split('.')[1],
+  );
 
 describe('a message written around the gatekeeper never enters the lake', () => {
   let stack: TestStack;
@@ -34,7 +36,9 @@ describe('a message written around the gatekeeper never enters the lake', () => 
   it('rejects untagged, altered and copied messages on the log, and commits the real ones once', async () => {
     const real = await ingest(stack, 'real', 3);
     const stored = await readBatchAt(stack.bus, Number(real.visibility_token.split('.')[1]));
-    const original = await stack.bus.jsm.streams.getMessage(stack.bus.names.eventsStream, { seq: stored!.streamSeq });
+    const original = await stack.bus.jsm.streams.getMessage(stack.bus.names.eventsStream, {
+      seq: stored!.streamSeq,
+    });
     const tag = original!.header.get(HEADERS.signature);
     expect(tag).toMatch(/\./);
 
@@ -53,11 +57,27 @@ describe('a message written around the gatekeeper never enters the lake', () => 
     await forge('junk', 'not a batch', tag);
 
     const last = (await stack.bus.jsm.streams.info(stack.bus.names.eventsStream)).state.last_seq;
-    await eventually(async () => (await watermarkSeq(stack)) >= last, 20_000, 'the watermark passes every forged message');
-    expect(await lakeCounts(stack, TABLE)).toEqual({ postgres: 4, postgresDistinct: 4, parquet: 4, parquetDistinct: 4 });
-    const rejections = ((await (await stack.request(`/v1/rejections?table=${TABLE}`)).json()) as Json).rejections;
+    await eventually(
+      async () => (await watermarkSeq(stack)) >= last,
+      20_000,
+      'the watermark passes every forged message',
+    );
+    expect(await lakeCounts(stack, TABLE)).toEqual({
+      postgres: 4,
+      postgresDistinct: 4,
+      parquet: 4,
+      parquetDistinct: 4,
+    });
+    const rejections = ((await (await stack.request(`/v1/rejections?table=${TABLE}`)).json()) as Json)
+      .rejections;
     expect(rejections.map((r: Json) => r.code).sort()).toEqual(
-      ['duplicate_batch', 'log_signature_invalid', 'log_signature_invalid', 'log_signature_invalid', 'log_signature_invalid'].sort(),
+      [
+        'duplicate_batch',
+        'log_signature_invalid',
+        'log_signature_invalid',
+        'log_signature_invalid',
+        'log_signature_invalid',
+      ].sort(),
     );
     const verify = (await (await stack.request(`/v1/tables/${TABLE}/sessions/real/verify`)).json()) as Json;
     expect(verify).toMatchObject({ valid: true, checked_events: 3, checked_seals: 1 });
@@ -77,7 +97,10 @@ describe('the committer with a batch that holds one message twice (NATS 2.9 rede
     await ingest(stack, 'b', 2);
     const s = stack.running.services;
     const { bus } = s;
-    await bus.jsm.consumers.add(bus.names.eventsStream, { durable_name: 'dup', ack_policy: 'explicit' as never });
+    await bus.jsm.consumers.add(bus.names.eventsStream, {
+      durable_name: 'dup',
+      ack_policy: 'explicit' as never,
+    });
     const consumer = await bus.js.consumers.get(bus.names.eventsStream, 'dup');
     const fetched = [];
     for await (const m of await consumer.fetch({ max_messages: 2, expires: 5000 })) {
@@ -92,6 +115,11 @@ describe('the committer with a batch that holds one message twice (NATS 2.9 rede
       [a!, b!, a!],
     );
     expect(report.committed.map((m) => m.msg.streamSeq).sort()).toEqual([1, 2]);
-    expect(await lakeCounts(stack, TABLE)).toEqual({ postgres: 6, postgresDistinct: 6, parquet: 6, parquetDistinct: 6 });
+    expect(await lakeCounts(stack, TABLE)).toEqual({
+      postgres: 6,
+      postgresDistinct: 6,
+      parquet: 6,
+      parquetDistinct: 6,
+    });
   });
 });

@@ -34,19 +34,44 @@ async function migrateTo(db: Db, n: number): Promise<void> {
 }
 
 describe('the migration from per-record rows to one row per batch', () => {
-  it('turns each logged batch\'s records into the exact replay lines the committer now stores', async () => {
+  it("turns each logged batch's records into the exact replay lines the committer now stores", async () => {
     db = await createDb(withDatabase(maintenanceUrl, name), { max: 2 });
     await migrateTo(db, 2);
     const events = makeTestChain('t', 's', 4);
     const key = sealKeyFromSeed('22'.repeat(32));
     const seal = signSeal(
-      { tenant: 'acme', table: 't', session_id: 's', from_seq: 1, seq: 4, head_hash: events[3]!.hash, prev_seal_hash: GENESIS_HASH, sealed_at: '2026-01-30T12:00:00.000Z' },
+      {
+        tenant: 'acme',
+        table: 't',
+        session_id: 's',
+        from_seq: 1,
+        seq: 4,
+        head_hash: events[3]!.hash,
+        prev_seal_hash: GENESIS_HASH,
+        sealed_at: '2026-01-30T12:00:00.000Z',
+      },
       key,
     );
     const at = '2026-01-30T12:00:01.000Z';
     const rows = [
-      ...events.map((e) => ({ seq: e.seq, kind: 'event', type: e.type, ts: e.ts, payload: canonicalJson(e.payload), prev_hash: e.prev_hash, hash: e.hash })),
-      { seq: 4, kind: 'seal', type: 'CHAIN_SEAL', ts: seal.sealed_at, payload: canonicalJson(sealFields(seal)), prev_hash: seal.prev_seal_hash, hash: seal.hash },
+      ...events.map((e) => ({
+        seq: e.seq,
+        kind: 'event',
+        type: e.type,
+        ts: e.ts,
+        payload: canonicalJson(e.payload),
+        prev_hash: e.prev_hash,
+        hash: e.hash,
+      })),
+      {
+        seq: 4,
+        kind: 'seal',
+        type: 'CHAIN_SEAL',
+        ts: seal.sealed_at,
+        payload: canonicalJson(sealFields(seal)),
+        prev_hash: seal.prev_seal_hash,
+        hash: seal.hash,
+      },
     ];
     for (const r of rows) {
       await db.sql`insert into records (tenant, table_name, session_id, seq, kind, type, ts, payload, prev_hash, hash, visibility_token, stream_seq, ingested_at)
@@ -54,16 +79,38 @@ describe('the migration from per-record rows to one row per batch', () => {
     }
     await migrateDb(db);
 
-    const [batch] = await db.sql<{ from_seq: string; to_seq: string; stream_seq: string; event_count: number; first_ts: string; last_ts: string; records: string }[]>`
+    const [batch] = await db.sql<
+      {
+        from_seq: string;
+        to_seq: string;
+        stream_seq: string;
+        event_count: number;
+        first_ts: string;
+        last_ts: string;
+        records: string;
+      }[]
+    >`
       select from_seq::text, to_seq::text, stream_seq::text, event_count, first_ts, last_ts, records from batches`;
     const expected = batchRecords({ tenant: 'acme', table: 't', sessionId: 's' }, 'v1.7', {
       events,
       seal,
       payloadJcs: events.map((e) => canonicalJson(e.payload)),
     });
-    expect(batch).toEqual({ from_seq: '1', to_seq: '4', stream_seq: '7', event_count: 4, first_ts: events[0]!.ts, last_ts: events[3]!.ts, records: expected.lines });
+    expect(batch).toEqual({
+      from_seq: '1',
+      to_seq: '4',
+      stream_seq: '7',
+      event_count: 4,
+      first_ts: events[0]!.ts,
+      last_ts: events[3]!.ts,
+      records: expected.lines,
+    });
     // The records view still answers per-record questions, with the exact payload text.
-    const view = await db.sql<{ seq: string; kind: string; payload: string }[]>`select seq::text, kind, payload from records order by seq, kind`;
-    expect(view.map((r) => [Number(r.seq), r.kind, r.payload])).toEqual(rows.map((r) => [r.seq, r.kind, r.payload]));
+    const view = await db.sql<
+      { seq: string; kind: string; payload: string }[]
+    >`select seq::text, kind, payload from records order by seq, kind`;
+    expect(view.map((r) => [Number(r.seq), r.kind, r.payload])).toEqual(
+      rows.map((r) => [r.seq, r.kind, r.payload]),
+    );
   });
 });

@@ -165,7 +165,11 @@ describe('GET …/verify', () => {
 
   it('reports an event payload altered in Postgres, naming its seq', async () => {
     await ingestVisible('s-alter', makeTestChain(TABLE, 's-alter', 6), [6]);
-    await alterStoredLine(db(), { table: TABLE, session: 's-alter', seq: 3, kind: 'event' }, withPayload(canonicalJson({ n: 999, text: 'event 3' })));
+    await alterStoredLine(
+      db(),
+      { table: TABLE, session: 's-alter', seq: 3, kind: 'event' },
+      withPayload(canonicalJson({ n: 999, text: 'event 3' })),
+    );
     const report = (await (await stack.request(`${base('s-alter')}/verify`)).json()) as Json;
     expect(report.valid).toBe(false);
     expect(report.errors).toContainEqual(expect.objectContaining({ seq: 3, code: 'hash_mismatch' }));
@@ -180,8 +184,16 @@ describe('GET …/verify', () => {
       const { kind: _kind, ...seal } = JSON.parse(line) as Json;
       return `{"kind":"seal",${canonicalJson(edit(seal)).slice(1)}`;
     };
-    await alterStoredLine(db(), { table: TABLE, session: 's-seal', seq: 6, kind: 'seal' }, reseal((s) => ({ ...s, sealed_at: '2020-01-01T00:00:00.000Z' })));
-    await alterStoredLine(db(), { table: TABLE, session: 's-seal', seq: 9, kind: 'seal' }, reseal((s) => ({ ...s, hash: 'e'.repeat(64) })));
+    await alterStoredLine(
+      db(),
+      { table: TABLE, session: 's-seal', seq: 6, kind: 'seal' },
+      reseal((s) => ({ ...s, sealed_at: '2020-01-01T00:00:00.000Z' })),
+    );
+    await alterStoredLine(
+      db(),
+      { table: TABLE, session: 's-seal', seq: 9, kind: 'seal' },
+      reseal((s) => ({ ...s, hash: 'e'.repeat(64) })),
+    );
     const report = (await (await stack.request(`${base('s-seal')}/verify`)).json()) as Json;
     expect(report).toMatchObject({ valid: false, checked_events: 9, checked_seals: 3 });
     expect(report.errors).toContainEqual(expect.objectContaining({ seq: 6, code: 'seal_signature_invalid' }));
@@ -190,7 +202,11 @@ describe('GET …/verify', () => {
 
   it('serves a stored line that is not JSON any more as stored, and reports it', async () => {
     await ingestVisible('s-junk', makeTestChain(TABLE, 's-junk', 2), [2]);
-    await alterStoredLine(db(), { table: TABLE, session: 's-junk', seq: 2, kind: 'event' }, withPayload('not json'));
+    await alterStoredLine(
+      db(),
+      { table: TABLE, session: 's-junk', seq: 2, kind: 'event' },
+      withPayload('not json'),
+    );
     const res = await stack.request(`${base('s-junk')}/events`, {
       headers: { accept: 'application/x-ndjson' },
     });

@@ -19,7 +19,9 @@ const cli = (args: string[]) => runCli(args, cliEnv(stack.config));
 const replay = (session: string, from: string) =>
   cli(['replay', '--tenant', 'default', '--table', TABLE, '--session', session, '--from', from]);
 const verifyApi = async (session: string, source: string) =>
-  (await (await stack.request(`/v1/tables/${TABLE}/sessions/${session}/verify?source=${source}`)).json()) as Json;
+  (await (
+    await stack.request(`/v1/tables/${TABLE}/sessions/${session}/verify?source=${source}`)
+  ).json()) as Json;
 
 beforeAll(async () => {
   stack = await startTestStack('tamper', { roles: ['api', 'committer'] });
@@ -27,7 +29,10 @@ beforeAll(async () => {
   expect((await stack.request('/v1/tables', { method: 'POST', json: { name: TABLE } })).status).toBe(201);
   for (const session of ['intact', 'altered']) {
     const chain = makeTestChain(TABLE, session, 12);
-    for (const [from, to] of [[0, 5], [5, 12]] as const) {
+    for (const [from, to] of [
+      [0, 5],
+      [5, 12],
+    ] as const) {
       const res = await stack.request(`/v1/ingest/${TABLE}?wait_for_visibility=true&timeout_ms=15000`, {
         method: 'POST',
         json: { session_id: session, events: chain.slice(from, to) },
@@ -61,7 +66,10 @@ async function alterParquetRow(session: string, seq: number): Promise<void> {
     kind: r.kind,
     type: r.type,
     ts: r.ts,
-    payload: r.session_id === session && Number(r.seq) === seq && r.kind === 'event' ? '{"n":4,"text":"rewritten"}' : r.payload,
+    payload:
+      r.session_id === session && Number(r.seq) === seq && r.kind === 'event'
+        ? '{"n":4,"text":"rewritten"}'
+        : r.payload,
     fields: null,
     prev_hash: r.prev_hash,
     hash: r.hash,
@@ -74,7 +82,12 @@ async function alterParquetRow(session: string, seq: number): Promise<void> {
 
 describe('tamper detection at rest', () => {
   it('verifies the lake like the database, and replays the same bytes from both', async () => {
-    expect(await verifyApi('intact', 'lake')).toMatchObject({ valid: true, checked_events: 12, checked_seals: 2, errors: [] });
+    expect(await verifyApi('intact', 'lake')).toMatchObject({
+      valid: true,
+      checked_events: 12,
+      checked_seals: 2,
+      errors: [],
+    });
     const fromDb = await replay('intact', 'db');
     const fromLake = await replay('intact', 'lake');
     expect(fromLake.code).toBe(0);
@@ -96,7 +109,11 @@ describe('tamper detection at rest', () => {
   });
 
   it('reports an event altered in Postgres through the API and the CLI', async () => {
-    await alterStoredLine(stack.running.services.db, { table: TABLE, session: 'intact', seq: 7, kind: 'event' }, withPayload('{"n":7,"text":"forged"}'));
+    await alterStoredLine(
+      stack.running.services.db,
+      { table: TABLE, session: 'intact', seq: 7, kind: 'event' },
+      withPayload('{"n":7,"text":"forged"}'),
+    );
     const report = await verifyApi('intact', 'db');
     expect(report.errors).toContainEqual(expect.objectContaining({ seq: 7, code: 'hash_mismatch' }));
     const file = join(dir, 'intact.ndjson');

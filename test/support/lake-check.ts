@@ -5,11 +5,19 @@ import type { TestStack } from './test-stack.js';
 type Json = any;
 
 /** Every record of a table as the latest snapshot's Parquet files hold them. */
-export async function readLatestSnapshotRows(stack: TestStack, table: string, tenant = 'default'): Promise<Record<string, unknown>[]> {
-  const list = (await (await stack.request(`/v1/tables/${table}/snapshots?limit=1`, { tenant })).json()) as Json;
+export async function readLatestSnapshotRows(
+  stack: TestStack,
+  table: string,
+  tenant = 'default',
+): Promise<Record<string, unknown>[]> {
+  const list = (await (
+    await stack.request(`/v1/tables/${table}/snapshots?limit=1`, { tenant })
+  ).json()) as Json;
   const latest = list.snapshots[0];
   if (!latest) return [];
-  const snapshot = (await (await stack.request(`/v1/tables/${table}/snapshots/${latest.snapshot_id}`, { tenant })).json()) as Json;
+  const snapshot = (await (
+    await stack.request(`/v1/tables/${table}/snapshots/${latest.snapshot_id}`, { tenant })
+  ).json()) as Json;
   const rows: Record<string, unknown>[] = [];
   for (const file of snapshot.files as { key: string }[]) {
     const bytes = await stack.running.services.store.get(file.key);
@@ -29,11 +37,20 @@ export async function lakeCounts(stack: TestStack, table: string, tenant = 'defa
     from records where tenant = ${tenant} and table_name = ${table}`;
   const rows = await readLatestSnapshotRows(stack, table, tenant);
   const keys = new Set(rows.map((r) => `${r.session_id}/${r.seq}/${r.kind}`));
-  return { postgres: Number(pg!.n), postgresDistinct: Number(pg!.distinct_n), parquet: rows.length, parquetDistinct: keys.size };
+  return {
+    postgres: Number(pg!.n),
+    postgresDistinct: Number(pg!.distinct_n),
+    parquet: rows.length,
+    parquetDistinct: keys.size,
+  };
 }
 
 /** Polls until `check` holds, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | false | null | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | false | null | undefined>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -20,16 +20,22 @@ export interface PgServer {
   destroy(): Promise<void>;
 }
 
-
 /** initdb refuses to run as root; on CI (root) it runs as the `postgres` user. */
 function asPostgres(cmd: string, args: string[]) {
   const root = process.getuid?.() === 0;
-  return root ? run('runuser', ['-u', 'postgres', '--', cmd, ...args], { timeout: 60_000 }) : run(cmd, args, { timeout: 60_000 });
+  return root
+    ? run('runuser', ['-u', 'postgres', '--', cmd, ...args], { timeout: 60_000 })
+    : run(cmd, args, { timeout: 60_000 });
 }
 
 export async function startPgServer(): Promise<PgServer> {
   const dir = await mkdtemp(join(tmpdir(), 'chainlake-pg-'));
-  if (process.getuid?.() === 0) await chown(dir, Number((await run('id', ['-u', 'postgres'])).stdout), Number((await run('id', ['-g', 'postgres'])).stdout));
+  if (process.getuid?.() === 0)
+    await chown(
+      dir,
+      Number((await run('id', ['-u', 'postgres'])).stdout),
+      Number((await run('id', ['-g', 'postgres'])).stdout),
+    );
   const data = join(dir, 'data');
   await asPostgres(`${BIN}/initdb`, ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   const port = await freePort();
@@ -38,7 +44,18 @@ export async function startPgServer(): Promise<PgServer> {
     port,
     url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
     start: async () => {
-      await asPostgres(`${BIN}/pg_ctl`, ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
+      await asPostgres(`${BIN}/pg_ctl`, [
+        '-D',
+        data,
+        '-o',
+        opts,
+        '-l',
+        join(dir, 'log'),
+        '-w',
+        '-t',
+        '30',
+        'start',
+      ]);
     },
     stop: async () => {
       await asPostgres(`${BIN}/pg_ctl`, ['-D', data, '-m', 'immediate', '-w', '-t', '30', 'stop']);

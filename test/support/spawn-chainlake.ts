@@ -31,14 +31,19 @@ export function envOf(config: Config): Record<string, string> {
     CHAINLAKE_ACK_WAIT_MS: String(config.committer.ackWaitMs),
     CHAINLAKE_WORKING_INTERVAL_MS: String(config.committer.workingIntervalMs),
     CHAINLAKE_COMMIT_MAX_WAIT_MS: String(config.committer.maxWaitMs),
-    ...(config.stream.maxBytes === undefined ? {} : { CHAINLAKE_STREAM_MAX_BYTES: String(config.stream.maxBytes) }),
+    ...(config.stream.maxBytes === undefined
+      ? {}
+      : { CHAINLAKE_STREAM_MAX_BYTES: String(config.stream.maxBytes) }),
     CHAINLAKE_DB_TIMEOUT_MS: String(config.dbTimeouts.statementMs),
     CHAINLAKE_DB_ACQUIRE_TIMEOUT_MS: String(config.dbTimeouts.acquireMs),
   };
 }
 
 /** Starts test/support/committer-child.ts in its own Node process and waits until it is serving. */
-export async function spawnChainlake(env: Record<string, string>, timeoutMs = 30_000): Promise<ChainlakeChild> {
+export async function spawnChainlake(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<ChainlakeChild> {
   const script = fileURLToPath(new URL('./committer-child.ts', import.meta.url));
   const proc = fork(script, [], {
     env: { ...process.env, ...env },

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectBus, type Bus } from '../../src/bus/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
-import { startServer, ROLES, type Running, type ServeRole, type StartOptions } from '../../src/server/main.js';
+import {
+  startServer,
+  ROLES,
+  type Running,
+  type ServeRole,
+  type StartOptions,
+} from '../../src/server/main.js';
 import { createLog } from '../../src/log.js';
 import { createTestDatabase } from './test-db.js';
 import { uniquePrefix } from './test-prefix.js';
@@ -58,7 +64,11 @@ export async function startTestStack(label: string, opts: TestStackOptions = {})
   });
   const roles = opts.roles ?? ROLES.filter((r) => r === 'api' || r === 'committer');
   // In-process committer by default: tests hook into it; test/integration/committer-thread.int.test.ts covers the thread.
-  const startOpts = (o?: StartOptions): StartOptions => ({ log: createLog(config.logLevel), committerThread: false, ...o });
+  const startOpts = (o?: StartOptions): StartOptions => ({
+    log: createLog(config.logLevel),
+    committerThread: false,
+    ...o,
+  });
   let running = await startServer(config, roles, startOpts(opts.start));
   const bus = await connectBus({ url: config.natsUrl, prefix: config.prefix, name: 'chainlake-test' });
 

@@ -26,7 +26,9 @@ function readTable(): Map<string, { allowed: Set<string>; any: boolean }> {
     const importsCell = cells[3]!;
     // "verbs only" (the edges) and "everything" (the composition root) allow any module, never a driver.
     const any = /everything|verbs only/.test(importsCell);
-    const allowed = new Set([...importsCell.matchAll(/`([^`]+)`/g)].map((m) => moduleName(m[1]!.split('/')[0]!)));
+    const allowed = new Set(
+      [...importsCell.matchAll(/`([^`]+)`/g)].map((m) => moduleName(m[1]!.split('/')[0]!)),
+    );
     for (const m of modules) table.set(m, { allowed, any });
   }
   return table;
@@ -47,9 +49,10 @@ const moduleOf = (file: string) => {
 };
 
 const importsOf = (text: string) =>
-  [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g), ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
-    (m) => m[1]!,
-  );
+  [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g),
+    ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1]!);
 
 describe('the module table of docs/architecture.md', () => {
   const table = readTable();
@@ -83,8 +86,10 @@ describe('the module table of docs/architecture.md', () => {
     for (const file of files) {
       const from = moduleOf(file);
       for (const spec of importsOf(readFileSync(file, 'utf8'))) {
-        if (spec.startsWith('@nats-io/') && from !== 'bus') violations.push(`${relative(ROOT, file)} imports ${spec}`);
-        if (DRIVERS.test(spec) && ['http', 'nats', 'cli'].includes(from)) violations.push(`${relative(ROOT, file)} imports ${spec}`);
+        if (spec.startsWith('@nats-io/') && from !== 'bus')
+          violations.push(`${relative(ROOT, file)} imports ${spec}`);
+        if (DRIVERS.test(spec) && ['http', 'nats', 'cli'].includes(from))
+          violations.push(`${relative(ROOT, file)} imports ${spec}`);
       }
     }
     expect(violations).toEqual([]);
@@ -105,7 +110,11 @@ describe('the module table of docs/architecture.md', () => {
   it('keeps chain/ pure: node built-ins only', () => {
     const impure = files
       .filter((f) => moduleOf(f) === 'chain')
-      .flatMap((f) => importsOf(readFileSync(f, 'utf8')).filter((s) => !s.startsWith('.') && !s.startsWith('node:')).map((s) => `${relative(ROOT, f)} imports ${s}`));
+      .flatMap((f) =>
+        importsOf(readFileSync(f, 'utf8'))
+          .filter((s) => !s.startsWith('.') && !s.startsWith('node:'))
+          .map((s) => `${relative(ROOT, f)} imports ${s}`),
+      );
     expect(impure).toEqual([]);
   });
 });

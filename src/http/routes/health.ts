@@ -56,10 +56,7 @@ export function healthRoutes(deps: AppDeps) {
       }
       const needed = new Set(roles.flatMap((r) => NEEDS[r] ?? []));
       const ready = [...needed].every((name) => !checks[name] || checks[name] === 'ok');
-      return c.json(
-        { status: ready ? 'ready' : 'not_ready', roles, checks, components },
-        ready ? 200 : 503,
-      );
+      return c.json({ status: ready ? 'ready' : 'not_ready', roles, checks, components }, ready ? 200 : 503);
     });
 }
 

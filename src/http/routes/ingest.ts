@@ -23,7 +23,8 @@ export function ingestRoutes(deps: AppDeps, limits: BodyLimits) {
     try {
       // Known before the body is read (cached lookup): an unknown table is refused before 100 Continue.
       const live = await findLiveTable(deps.db, c.get('principal').tenant, table).catch((err: unknown) => {
-        if (isConnectionError(err)) throw new RetryAfterError('The database is unavailable; nothing was written.', 2);
+        if (isConnectionError(err))
+          throw new RetryAfterError('The database is unavailable; nothing was written.', 2);
         return undefined; // the verb decides
       });
       if (live === null) throw new AppError('table_not_found', `Table "${table}" does not exist.`);
@@ -38,7 +39,8 @@ export function ingestRoutes(deps: AppDeps, limits: BodyLimits) {
       return c.json(result.answer, result.httpStatus);
     } catch (err) {
       // A client gone mid-body is nobody's fault here: counted apart, never as internal.
-      const code = err instanceof ClientClosedError ? 'client_closed' : isAppError(err) ? err.code : 'internal';
+      const code =
+        err instanceof ClientClosedError ? 'client_closed' : isAppError(err) ? err.code : 'internal';
       deps.metrics?.observeIngest('http', code, seconds());
       throw err;
     }

@@ -28,7 +28,10 @@ export function replayRoutes(deps: AppDeps) {
       if ((c.req.header('accept') ?? '').includes(NDJSON)) {
         const limit = intParam(c.req.query('limit'), 'limit', 1, Number.MAX_SAFE_INTEGER);
         const replay = await replayStream(streamSource, key, { afterSeq, limit });
-        const headers = { 'content-type': `${NDJSON}; charset=utf-8`, 'chainlake-watermark': replay.watermark };
+        const headers = {
+          'content-type': `${NDJSON}; charset=utf-8`,
+          'chainlake-watermark': replay.watermark,
+        };
         if (c.req.method === 'HEAD') {
           // The generator has not started: no cursor was opened, and none is left waiting for a reader.
           await replay.chunks.return(undefined);
@@ -52,7 +55,11 @@ export function replayRoutes(deps: AppDeps) {
       }
       const key = sessionKey(c);
       const keys = deps.keyRing.publicKeys;
-      return c.json(from === 'lake' ? await verifyLakeSession(source, deps.store, keys, key) : await verifySession(source, keys, key));
+      return c.json(
+        from === 'lake'
+          ? await verifyLakeSession(source, deps.store, keys, key)
+          : await verifySession(source, keys, key),
+      );
     });
 }
 
@@ -91,8 +98,7 @@ function toReadable(chunks: AsyncGenerator<string>, gone: AbortSignal): Readable
       if (next.done) {
         gone.removeEventListener('abort', stop);
         controller.close();
-      }
-      else controller.enqueue(encoder.encode(next.value));
+      } else controller.enqueue(encoder.encode(next.value));
     },
     async cancel() {
       await chunks.return(undefined);
