@@ -5,6 +5,10 @@ import { defineConfig } from 'vitest/config';
 const resolve = {
   alias: [
     {
+      find: /^@chainlake\/client\/chain$/,
+      replacement: fileURLToPath(new URL('./clients/typescript/src/chain/index.ts', import.meta.url)),
+    },
+    {
       find: /^@chainlake\/client$/,
       replacement: fileURLToPath(new URL('./clients/typescript/src/index.ts', import.meta.url)),
     },

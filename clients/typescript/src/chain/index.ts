@@ -1,6 +1,6 @@
 /**
- * @module chain: the client's copy of the pure chain code (contract §2–§3): canonical JSON, event hashes,
- * seal and chain verification. test/fixtures/chain-vectors.json pins it to the server's, byte for byte.
+ * @module chain: the one copy of the pure chain code (contract §2–§3): canonical JSON, event hashes, seal
+ * and chain verification. The server's src/chain re-exports it (`@chainlake/client/chain`); no signing here.
  */
 export * from './types.js';
 export { canonicalJson } from './canonical-json.js';
