@@ -52,6 +52,8 @@ export async function openMessageSource(
       wake = () => (clearTimeout(t), resolve());
     });
 
+  const full = () => buffer.length >= opts.batchSize || bufferedBytes >= opts.maxBytes;
+
   const pump = (async () => {
     for await (const m of messages) {
       const seen = bySeq.get(m.seq);
@@ -64,7 +66,8 @@ export async function openMessageSource(
       bySeq.set(m.seq, entry);
       buffer.push(entry);
       bufferedBytes += entry.bytes;
-      signal();
+      // Wake a waiting next(): at the first message, or when a lingering batch is full.
+      if (buffer.length === 1 || full()) signal();
     }
   })().catch(() => undefined);
 
@@ -96,8 +99,6 @@ export async function openMessageSource(
       }),
     );
   };
-  const full = () => buffer.length >= opts.batchSize || bufferedBytes >= opts.maxBytes;
-
   return {
     async next() {
       while (!stopped && buffer.length === 0) await sleep(1000);

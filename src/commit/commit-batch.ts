@@ -26,6 +26,8 @@ export interface PreparedCommit {
   messages: DecodedMessage[];
   files: WrittenFile[];
   committedAt: Date;
+  /** Later copies of a batch another message of this commit holds: never written, rejected. */
+  copies: DecodedMessage[];
 }
 
 export interface CommitReport {
@@ -48,14 +50,33 @@ const MAX_ATTEMPTS = 5;
  * previous transaction commits. The claim is in before any transaction of ours, so a zombie holding
  * an older delivery is fenced off from then on.
  */
-export async function prepareCommit(deps: CommitDeps, messages: DecodedMessage[]): Promise<PreparedCommit> {
+export async function prepareCommit(deps: CommitDeps, all: DecodedMessage[]): Promise<PreparedCommit> {
+  const { messages, copies } = splitCopies(all);
   const committedAt = deps.now?.() ?? new Date();
   const [, files] = await Promise.all([
     claimLeases(deps.db, deps.stream, messages),
     writeFiles(deps.store, deps.stream, messages, committedAt, deps.columnsOf),
   ]);
   await deps.hooks?.afterParquet?.(messages.map((m) => m.msg.streamSeq));
-  return { messages, files, committedAt };
+  return { messages, files, committedAt, copies };
+}
+
+/**
+ * The first message of each batch (tenant, table, session, first seq) and the later copies of it: a
+ * message republished around the gatekeeper can land in the same commit as its original.
+ */
+function splitCopies(messages: DecodedMessage[]): { messages: DecodedMessage[]; copies: DecodedMessage[] } {
+  const first = new Map<string, DecodedMessage>();
+  const copies: DecodedMessage[] = [];
+  for (const m of [...messages].sort((a, b) => a.msg.streamSeq - b.msg.streamSeq)) {
+    const b = m.batch;
+    const key = `${b.tenant}\u0000${b.table}\u0000${b.sessionId}\u0000${b.events[0]!.seq}`;
+    if (first.has(key)) copies.push(m);
+    else first.set(key, m);
+  }
+  return copies.length === 0
+    ? { messages, copies }
+    : { messages: messages.filter((m) => !copies.includes(m)), copies };
 }
 
 /**
@@ -67,7 +88,7 @@ export async function finishCommit(deps: CommitDeps, first: PreparedCommit): Pro
     committed: [],
     alreadyDone: [],
     fenced: [],
-    copies: [],
+    copies: [...first.copies],
     files: [],
     watermark: null,
   };
@@ -93,7 +114,7 @@ export async function finishCommit(deps: CommitDeps, first: PreparedCommit): Pro
       else rest.push(m);
     }
     if (rest.length === 0) return report;
-    prepared = await prepareCommit(deps, rest);
+    prepared = await prepareCommit(deps, rest); // no copies left among them
   }
   throw new Error(`commit did not settle after ${MAX_ATTEMPTS} attempts`);
 }

@@ -140,7 +140,7 @@ export async function startCommitter(deps: CommitterDeps): Promise<Committer> {
       deps.observe?.(summarize(report, seconds(started)));
     } catch (err) {
       failed(
-        prepared.messages.map((m) => m.msg),
+        [...prepared.messages, ...prepared.copies].map((m) => m.msg),
         err,
         started,
       );
@@ -154,7 +154,11 @@ export async function startCommitter(deps: CommitterDeps): Promise<Committer> {
         const started = performance.now();
         const prepared = await prepare(batch, started);
         await inFlight;
-        if (prepared) inFlight = commit(prepared, started);
+        if (prepared) {
+          inFlight = commit(prepared, started);
+          // Handled here so a crash of this commit is not "unhandled" while the next batch is awaited.
+          inFlight.catch(() => undefined);
+        }
       }
       await inFlight;
     } finally {

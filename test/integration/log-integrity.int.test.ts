@@ -92,7 +92,7 @@ describe('the committer with a batch that holds one message twice (NATS 2.9 rede
   });
   afterAll(async () => stack?.stop());
 
-  it('commits each message once and does not fail on the repeated one', async () => {
+  it('commits each message once, and neither a repeated message nor a copy of one fails the commit', async () => {
     await ingest(stack, 'a', 2);
     await ingest(stack, 'b', 2);
     const s = stack.running.services;
@@ -101,20 +101,30 @@ describe('the committer with a batch that holds one message twice (NATS 2.9 rede
       durable_name: 'dup',
       ack_policy: 'explicit' as never,
     });
+    // A tagged copy of a's message republished around the gatekeeper, to land in the same commit.
+    const original = await bus.jsm.streams.getMessage(bus.names.eventsStream, { seq: 1 });
+    const h = natsHeaders(); // its Chainlake headers, not its Nats-Msg-Id (JetStream would drop it)
+    for (const name of Object.values(HEADERS)) {
+      const value = original!.header.get(name);
+      if (value) h.set(name, value);
+    }
+    await bus.js.publish(original!.subject, original!.data, { headers: h });
     const consumer = await bus.js.consumers.get(bus.names.eventsStream, 'dup');
     const fetched = [];
-    for await (const m of await consumer.fetch({ max_messages: 2, expires: 5000 })) {
+    for await (const m of await consumer.fetch({ max_messages: 3, expires: 5000 })) {
       fetched.push(m);
-      if (fetched.length === 2) break;
+      if (fetched.length === 3) break;
     }
     const ctx = { prefix: bus.names.prefix, keys: s.keyRing.publicKeys, verify: 'tag' as const };
-    const [a, b] = fetched.map((m) => decodeMessage(ctx, toLogMessage(m)));
+    const [a, b, copy] = fetched.map((m) => decodeMessage(ctx, toLogMessage(m)));
     await (await import('../../src/commit/claim-stream.js')).claimStream(bus, s.db);
     const report = await commitBatch(
       { db: s.db, store: s.store, stream: bus.names.eventsStream, columnsOf: async () => [] },
-      [a!, b!, a!],
+      [a!, copy!, b!, a!],
     );
     expect(report.committed.map((m) => m.msg.streamSeq).sort()).toEqual([1, 2]);
+    // The copy in the same commit as its original is set aside, never written (it does not fail the commit).
+    expect(report.copies.map((m) => m.msg.streamSeq)).toEqual([3]);
     expect(await lakeCounts(stack, TABLE)).toEqual({
       postgres: 6,
       postgresDistinct: 6,
