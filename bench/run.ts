@@ -158,7 +158,9 @@ async function main(opts: BenchOptions): Promise<BenchReport> {
       commit_batch: process.env.CHAINLAKE_COMMIT_BATCH ?? `${loadConfig({}).committer.batchSize} (default)`,
       commit_max_bytes:
         process.env.CHAINLAKE_COMMIT_MAX_BYTES ?? `${loadConfig({}).committer.maxBytes} (default)`,
-      commit_max_wait_ms: process.env.CHAINLAKE_COMMIT_MAX_WAIT_MS ?? '50 (default)',
+      commit_max_wait_ms:
+        process.env.CHAINLAKE_COMMIT_MAX_WAIT_MS ?? `${loadConfig({}).committer.maxWaitMs} (default)`,
+      commit_verify: process.env.CHAINLAKE_COMMIT_VERIFY ?? `${loadConfig({}).commitVerify} (default)`,
       nats_max_payload: bus.maxPayload(),
       event_bytes: Math.round(perEvent),
     },
