@@ -11,6 +11,7 @@ import { makeTestChain } from '../../src/chain/make-test-chain.js';
 import { parseDatabaseUrl, withDatabase } from '../../src/db/index.js';
 import { freePort } from '../support/ports.js';
 import { assertBuilt, runCli, type CliRun } from '../support/run-cli.js';
+import { runProgram } from '../support/run-program.js';
 import { adminClient, createTestDatabase, dropDatabase, testDbName } from '../support/test-db.js';
 import { uniquePrefix } from '../support/test-prefix.js';
 
@@ -270,21 +271,7 @@ describe('the demo (npm run demo)', () => {
 
 /** Runs a program to its end (60 s at most) with exactly this environment. */
 function run(cmd: string, args: string[], childEnv: Record<string, string>): Promise<CliRun> {
-  return new Promise((done, fail) => {
-    const child = spawn(cmd, args, { cwd: REPO, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`${args.join(' ')} ran longer than 60 s: ${stderr}`));
-    }, 60_000);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
+  return runProgram(cmd, args, { cwd: REPO, env: childEnv, timeoutMs: 60_000, what: args.join(' ') });
 }
 
 const post = (json: unknown): RequestInit => ({

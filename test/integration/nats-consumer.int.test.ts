@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestChain } from '../../src/chain/make-test-chain.js';
+import { runProgram } from '../support/run-program.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -13,37 +13,28 @@ const FINISH_MS = 5_000;
 let stack: TestStack;
 
 /** Runs the example as a user would (tsx), killed after `timeoutMs`. */
-function runExample(session: string, timeoutMs = 15_000) {
+async function runExample(session: string, timeoutMs = 15_000) {
   const started = Date.now();
-  return new Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>((done, fail) => {
-    const args = [
-      '--import',
-      'tsx',
-      EXAMPLE,
-      '--prefix',
-      stack.config.prefix,
-      '--table',
-      TABLE,
-      '--session',
-      session,
-    ];
-    const child = spawn(process.execPath, [...args, '--nats', stack.config.natsUrl, '--idle-ms', '3000'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`the example ran longer than ${timeoutMs} ms (it hung): ${stderr}`));
-    }, timeoutMs);
-    child.once('error', fail);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
+  const args = [
+    '--import',
+    'tsx',
+    EXAMPLE,
+    '--prefix',
+    stack.config.prefix,
+    '--table',
+    TABLE,
+    '--session',
+    session,
+  ];
+  const run = await runProgram(
+    process.execPath,
+    [...args, '--nats', stack.config.natsUrl, '--idle-ms', '3000'],
+    {
+      timeoutMs,
+      what: 'the example (it hung)',
+    },
+  );
+  return { ...run, ms: Date.now() - started };
 }
 
 /** How long tsx alone takes to start and stop here, so the timing checks measure the consumer. */
@@ -65,8 +56,10 @@ beforeAll(async () => {
   await ingest('three', chain.slice(7));
   await ingest('other', other.slice(2), true); // the watermark is a prefix: all of it is committed
   const t0 = Date.now();
-  const probe = spawn(process.execPath, ['--import', 'tsx', '-e', '0'], { stdio: 'ignore' });
-  await new Promise((done) => probe.once('close', done));
+  await runProgram(process.execPath, ['--import', 'tsx', '-e', '0'], {
+    timeoutMs: 15_000,
+    what: 'tsx alone',
+  });
   baselineMs = Date.now() - t0;
 });
 afterAll(() => stack?.stop());

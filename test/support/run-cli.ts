@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../src/config/index.js';
+import { runProgram, type ProgramRun } from './run-program.js';
 
 const BIN = fileURLToPath(new URL('../../bin/chainlake.js', import.meta.url));
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
@@ -28,11 +28,7 @@ export function assertBuilt(): void {
   built = true;
 }
 
-export interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type CliRun = ProgramRun;
 
 /** The environment that points the CLI at a test stack's database, log and lake. */
 export function cliEnv(config: Config): Record<string, string> {
@@ -54,28 +50,11 @@ export function runCli(
 ): Promise<CliRun> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   assertBuilt();
-  return new Promise((done, fail) => {
-    const base = opts.inheritEnv === false ? { PATH: process.env.PATH ?? '/usr/bin:/bin' } : process.env;
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: opts.cwd,
-      env: { ...base, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`chainlake ${args.join(' ')} ran longer than ${timeoutMs} ms: ${stderr}`));
-    }, timeoutMs);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      fail(err);
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
+  const base = opts.inheritEnv === false ? { PATH: process.env.PATH ?? '/usr/bin:/bin' } : process.env;
+  return runProgram(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd,
+    env: { ...base, ...env },
+    timeoutMs,
+    what: `chainlake ${args.join(' ')}`,
   });
 }
